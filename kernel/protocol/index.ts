@@ -1,0 +1,3 @@
+export * from "./messages.js";
+export * from "./errors.js";
+export { Signer, decode, encode, makeHeader, DELIMITER, type Outgoing } from "./wire.js";

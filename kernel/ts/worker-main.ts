@@ -1,0 +1,133 @@
+/**
+ * Entry of the executor worker: the thread that runs learner code. The kernel's
+ * main thread keeps the sockets, so heartbeats, control messages and interrupts
+ * are answered however long a cell computes.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { HostToWorker, WorkerToHost } from "../executor/messages.js";
+import type { CommMessage } from "../interpreter.js";
+import type { MimeBundle } from "../protocol/index.js";
+import { KERNEL_BRIDGE, type DisplayOptions, type KernelBridge } from "./bridge.js";
+import { captureOutput } from "./capture.js";
+import { currentCell, type CellContext } from "./cell-context.js";
+import { CommRegistry } from "./comms.js";
+import { CellCompiler } from "./compile.js";
+import { Evaluator } from "./evaluate.js";
+import { toMimeBundle } from "./format.js";
+import { OutputChannel } from "./output-channel.js";
+import { TsSession } from "./session.js";
+
+interface WorkerConfig {
+  pardisRoot: string;
+  cwd: string;
+}
+
+const port = parentPort!;
+const config = workerData as WorkerConfig;
+const post = (message: WorkerToHost) => port.postMessage(message);
+const startedMs = performance.now();
+
+const channel = new OutputChannel(post);
+captureOutput(channel, (pid) => post({ type: "log", line: `child ${pid}` }));
+const comms = new CommRegistry(channel);
+
+let nextInputId = 0;
+const pendingInputs = new Map<number, (value: string) => void>();
+
+const evaluator = new Evaluator(config.cwd, config.pardisRoot);
+let session: TsSession | undefined;
+
+const bridge: KernelBridge & { display(bundle: MimeBundle, options?: DisplayOptions, cell?: CellContext): void } = {
+  display(bundle: MimeBundle, options: DisplayOptions = {}, cell: CellContext | undefined = currentCell()) {
+    const transient = options.displayId ? { display_id: options.displayId } : {};
+    channel.emit(
+      {
+        msgType: options.update ? "update_display_data" : "display_data",
+        content: { data: bundle, metadata: options.metadata ?? {}, transient },
+      },
+      cell,
+    );
+  },
+  async displayValue(value, options = {}) {
+    const cell = currentCell();
+    bridge.display(await toMimeBundle(value), options, cell);
+  },
+  clearOutput(wait = false) {
+    channel.emit({ msgType: "clear_output", content: { wait } });
+  },
+  input(prompt = "", options = {}) {
+    const cell = currentCell();
+    if (!cell) return Promise.reject(new Error("input() needs a running cell"));
+    channel.flush();
+    const id = nextInputId++;
+    post({ type: "inputRequest", id, prompt, password: options.password === true, parent: cell.parent });
+    return new Promise((resolve) => pendingInputs.set(id, resolve));
+  },
+  get interruptSignal() {
+    return session?.interruptSignal ?? new AbortController().signal;
+  },
+  openComm: (target, data) => comms.open(target, data),
+  registerCommTarget: (target, handler) => comms.registerTarget(target, handler),
+};
+Object.defineProperty(globalThis, KERNEL_BRIDGE, { value: bridge, enumerable: false });
+
+// A learner's process.exit would end this thread and lose every variable; stop
+// the cell with a clear error instead.
+process.exit = ((code?: number) => {
+  throw Object.assign(new Error(`process.exit(${code ?? ""}) was called; pardis stopped the cell instead of the kernel. Restart the kernel to start afresh.`), {
+    name: "ProcessExitError",
+  });
+}) as typeof process.exit;
+
+// Errors nobody awaited still belong to a cell: show them there, keep running.
+process.on("uncaughtException", (error) => {
+  channel.stream("stderr", `Uncaught ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+});
+process.on("unhandledRejection", (reason) => {
+  channel.stream("stderr", `Unhandled promise rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+});
+
+const compiler = new CellCompiler(config.pardisRoot);
+session = new TsSession(compiler, evaluator, channel);
+evaluator.define("input", bridge.input);
+const runtime = await import("pardis").catch(() => undefined);
+if (runtime && "display" in runtime) evaluator.define("display", (runtime as Record<string, unknown>).display);
+
+async function handle(message: HostToWorker): Promise<void> {
+  const s = session!;
+  switch (message.type) {
+    case "execute":
+      post({ type: "result", id: message.id, value: await s.execute(message.request) });
+      return;
+    case "complete":
+      post({ type: "result", id: message.id, value: compiler.complete(message.code, message.cursorPos) });
+      return;
+    case "inspect":
+      post({ type: "result", id: message.id, value: compiler.inspect(message.code, message.cursorPos) });
+      return;
+    case "isComplete":
+      post({ type: "result", id: message.id, value: compiler.isComplete(message.code) });
+      return;
+    case "commTargets":
+      post({ type: "result", id: message.id, value: comms.openComms() });
+      return;
+    case "comm":
+      comms.receive(message.message as CommMessage);
+      return;
+    case "interrupt":
+      s.interrupt();
+      post({ type: "interruptAck", seq: message.seq });
+      return;
+    case "inputReply": {
+      const resolve = pendingInputs.get(message.id);
+      pendingInputs.delete(message.id);
+      resolve?.(message.value);
+      return;
+    }
+  }
+}
+
+port.on("message", (message: HostToWorker) => {
+  handle(message).catch((error) => post({ type: "log", line: `executor failed on ${message.type}: ${String(error?.stack ?? error)}` }));
+});
+post({ type: "ready", ms: performance.now() - startedMs });

@@ -1,0 +1,6 @@
+/**
+ * pardis: what notebooks import. Parallel pools, the node API, the simulator,
+ * the real cluster and the checkers arrive as their issues land; the display
+ * layer is here from the start because every one of them draws through it.
+ */
+export * from "./viz/index.js";
