@@ -9,8 +9,7 @@ import type {
   InterpreterEvents,
   IsCompleteResult,
 } from "../interpreter.js";
-import type { HostToWorker, WorkerToHost } from "./messages.js";
-import { WorkerInspector } from "./worker-inspector.js";
+import { INTERRUPT_SLOT, SHARED_SLOTS, type HostToWorker, type WorkerToHost } from "./messages.js";
 
 export interface ExecutorHostOptions {
   workerUrl: URL;
@@ -18,13 +17,17 @@ export interface ExecutorHostOptions {
   cwd: string;
   /** Heap limit of the executor; a cell past it loses the runtime, never the kernel. @default 4096 */
   heapMbMax?: number;
-  /** How long a worker may take to acknowledge an interrupt before its running code is terminated. @default 100 */
+  /**
+   * How long a cell may take to stop after an interrupt before the runtime is
+   * replaced. Loops and awaits stop at once; only code blocked in Atomics.wait or
+   * native calls runs into this. @default 1000
+   */
   interruptGraceMs?: number;
   log(line: string): void;
   onChild?(pid: number): void;
 }
 
-type Pending = { resolve: (value: any) => void; kind: HostToWorker["type"] };
+type Pending = { resolve: (value: any) => void; message: HostToWorker };
 
 /**
  * The interpreter as seen from the kernel's main thread: a worker thread that
@@ -33,7 +36,8 @@ type Pending = { resolve: (value: any) => void; kind: HostToWorker["type"] };
  */
 export class ExecutorHost implements Interpreter {
   readonly #options: ExecutorHostOptions;
-  readonly #inspector = new WorkerInspector();
+  /** Raised by interrupt(), read by the loop guards of the running cell, lowered when a cell starts. */
+  readonly #interruptFlag = new Int32Array(new SharedArrayBuffer(SHARED_SLOTS * Int32Array.BYTES_PER_ELEMENT));
   #events: InterpreterEvents | undefined;
   #worker: Worker | undefined;
   #ready: Promise<void> = Promise.resolve();
@@ -42,6 +46,8 @@ export class ExecutorHost implements Interpreter {
   #interruptSeq = 0;
   #interruptAcks = new Map<number, () => void>();
   #stopping = false;
+  /** Why the current worker is being replaced, when the host itself ended it. */
+  #replacing: string | undefined;
 
   constructor(options: ExecutorHostOptions) {
     this.#options = options;
@@ -49,14 +55,13 @@ export class ExecutorHost implements Interpreter {
 
   start(events: InterpreterEvents): void {
     this.#events = events;
-    this.#inspector.connect();
     this.#spawn();
   }
 
   #spawn(): void {
     const options = this.#options;
     const worker = new Worker(options.workerUrl, {
-      workerData: { pardisRoot: options.pardisRoot, cwd: options.cwd },
+      workerData: { pardisRoot: options.pardisRoot, cwd: options.cwd, interruptFlag: this.#interruptFlag },
       stdout: true,
       stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: options.heapMbMax ?? 4096 },
@@ -69,7 +74,7 @@ export class ExecutorHost implements Interpreter {
     worker.stdout.on("data", (chunk: Buffer) => options.log(chunk.toString("utf8")));
     worker.stderr.on("data", (chunk: Buffer) => options.log(chunk.toString("utf8")));
     worker.on("error", (error) => this.#onCrash(worker, error));
-    worker.on("exit", (code) => this.#onCrash(worker, new Error(`the TypeScript runtime exited with code ${code}`)));
+    worker.on("exit", (code) => this.#onCrash(worker, new Error(this.#replacing ?? `the TypeScript runtime exited with code ${code}`)));
   }
 
   #onMessage(message: WorkerToHost, markReady: () => void): void {
@@ -105,18 +110,21 @@ export class ExecutorHost implements Interpreter {
   #onCrash(worker: Worker, error: Error): void {
     if (this.#worker !== worker) return;
     this.#worker = undefined;
+    this.#replacing = undefined;
     if (this.#stopping) return;
     const reason =
       (error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY"
         ? "the cell ran out of memory"
         : error.message;
     const evalue = `${reason}. The kernel survived and started a fresh TypeScript runtime, but variables from earlier cells are gone; re-run the cells you need.`;
-    for (const [, pending] of this.#pending) {
-      pending.resolve(
-        pending.kind === "execute"
-          ? ({ status: "error", ename: "RuntimeRestarted", evalue, traceback: [`RuntimeRestarted: ${evalue}`] } satisfies ExecuteOutcome)
-          : { matches: [], cursor_start: 0, cursor_end: 0, metadata: {}, found: false, data: {}, status: "unknown" },
-      );
+    const failure = { ename: "RuntimeRestarted", evalue, traceback: [`RuntimeRestarted: ${evalue}`] };
+    for (const [, { message, resolve }] of this.#pending) {
+      if (message.type === "execute") {
+        this.#events?.output({ msgType: "error", content: failure, parent: message.request.parent });
+        resolve({ status: "error", ...failure } satisfies ExecuteOutcome);
+      } else {
+        resolve({ matches: [], cursor_start: 0, cursor_end: 0, metadata: {}, found: false, data: {}, status: "unknown" });
+      }
     }
     this.#pending.clear();
     for (const ack of this.#interruptAcks.values()) ack();
@@ -133,14 +141,17 @@ export class ExecutorHost implements Interpreter {
     const id = this.#nextId++;
     const message = build(id);
     return new Promise<T>((resolve) => {
-      this.#pending.set(id, { resolve, kind: message.type });
+      this.#pending.set(id, { resolve, message });
       this.#post(message);
     });
   }
 
-  async execute(request: ExecuteRequest): Promise<ExecuteOutcome> {
-    const outcome = await this.#request<ExecuteOutcome>((id) => ({ type: "execute", id, request }));
-    return outcome;
+  execute(request: ExecuteRequest): Promise<ExecuteOutcome> {
+    return this.#request<ExecuteOutcome>((id) => {
+      // Lowered here, in posting order, so an interrupt sent after this cell started always reaches it.
+      Atomics.store(this.#interruptFlag, INTERRUPT_SLOT, 0);
+      return { type: "execute", id, request };
+    });
   }
 
   complete(code: string, cursorPos: number): Promise<CompleteResult> {
@@ -164,19 +175,19 @@ export class ExecutorHost implements Interpreter {
   }
 
   /**
-   * Asks the worker to stop the running cell. A worker stuck in synchronous code
-   * cannot read the request, so when no acknowledgement comes within the grace
-   * period its running code is terminated and the request is read right after.
+   * Stops the running cell, keeping every variable: the flag stops loops, the
+   * message rejects whatever the cell awaits. A cell that does neither within the
+   * grace period (blocked in Atomics.wait or native code) costs the runtime.
    */
   async interrupt(): Promise<void> {
-    if (!this.#worker) return;
-    const first = this.#sendInterrupt();
-    const graceMs = this.#options.interruptGraceMs ?? 100;
-    const acknowledged = await Promise.race([first.then(() => true), delay(graceMs).then(() => false)]);
-    if (acknowledged) return;
-    await this.#inspector.terminateExecution();
-    // The first request may itself have been the code that got terminated; a second one is always read.
-    await Promise.race([first, this.#sendInterrupt()]);
+    const worker = this.#worker;
+    if (!worker) return;
+    Atomics.store(this.#interruptFlag, INTERRUPT_SLOT, 1);
+    const graceMs = this.#options.interruptGraceMs ?? 1000;
+    const acknowledged = await Promise.race([this.#sendInterrupt().then(() => true), delay(graceMs).then(() => false)]);
+    if (acknowledged || this.#worker !== worker) return;
+    this.#replacing = `the cell did not stop within ${graceMs} ms of the interrupt (blocked in Atomics.wait or native code)`;
+    await worker.terminate();
   }
 
   #sendInterrupt(): Promise<void> {
@@ -193,7 +204,6 @@ export class ExecutorHost implements Interpreter {
 
   async shutdown(): Promise<void> {
     this.#stopping = true;
-    this.#inspector.disconnect();
     await this.#worker?.terminate();
   }
 }

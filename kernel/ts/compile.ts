@@ -1,6 +1,8 @@
 import { createRequire } from "node:module";
+import type TypeScript from "typescript";
 import { dirname } from "node:path";
 import type { CompleteResult, InspectResult, IsCompleteResult } from "../interpreter.js";
+import { LOOP_GUARD_CALL, insertLoopGuards } from "./loop-guard.js";
 import { installTypeScriptHooks, type HookedTypeScript } from "./typescript-hooks.js";
 
 /** One cell, compiled and checked, ready to evaluate. */
@@ -57,6 +59,7 @@ export class CellCompiler {
   readonly #hooks: HookedTypeScript;
   readonly #isCompleteCode: (code: string) => { completed: boolean; indent?: string };
   readonly #parseErrorCount: (code: string) => number;
+  readonly #ts: typeof TypeScript;
   #declarations = PRELUDE;
 
   constructor(pardisRoot: string) {
@@ -69,6 +72,7 @@ export class CellCompiler {
     };
     this.#converter = converter.createConverter();
     const ts = createRequire(require.resolve("tslab/package.json"))("@tslab/typescript-for-tslab");
+    this.#ts = ts;
     this.#parseErrorCount = (code) =>
       ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS).parseDiagnostics?.length ?? 0;
     this.#isCompleteCode = converter.isCompleteCode;
@@ -88,7 +92,7 @@ export class CellCompiler {
         })),
       };
     }
-    const js = result.output ?? "";
+    const js = insertLoopGuards(this.#ts, result.output ?? "", LOOP_GUARD_CALL);
     return {
       ok: true,
       cell: {

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
 import type { CompiledCell } from "./compile.js";
+import { LOOP_GUARD } from "./loop-guard.js";
 
 /**
  * Runs compiled cells in this thread's global context (libraries see the same
@@ -14,7 +15,10 @@ export class Evaluator {
   readonly #require: NodeJS.Require;
   readonly #lineTables = new Map<string, CompiledCell["cellLineOf"]>();
 
-  constructor(cwd: string, pardisRoot: string) {
+  readonly #loopGuard: () => void;
+
+  constructor(cwd: string, pardisRoot: string, loopGuard: () => void) {
+    this.#loopGuard = loopGuard;
     const store = this.#store;
     // tslab turns named imports into defineProperty getters; storing plain values
     // keeps imported names reassignable by later cells.
@@ -44,15 +48,17 @@ export class Evaluator {
   /** Starts the cell; returns its completion (for top-level await) and a reader for the last value. */
   run(cell: CompiledCell, fileName: string): { completion: Promise<unknown> | undefined; lastValue(): unknown } {
     this.#lineTables.set(fileName, cell.cellLineOf);
-    const prefix = cell.hasTopLevelAwait ? "(async function (exports, require) {" : "(function (exports, require) {";
+    const parameters = `exports, require, ${LOOP_GUARD}`;
+    const prefix = cell.hasTopLevelAwait ? `(async function (${parameters}) {` : `(function (${parameters}) {`;
     // The prefix sits on its own line and lineOffset: -1 takes it back out, so
     // V8's line numbers are the converted code's own lines.
     const wrapped = `${prefix}\n${cell.js}\n})`;
     const fn = vm.runInThisContext(wrapped, { filename: fileName, lineOffset: -1 }) as (
       exports: unknown,
       require: NodeJS.Require,
+      loopGuard: () => void,
     ) => unknown;
-    const returned = fn(this.exports, this.#require);
+    const returned = fn(this.exports, this.#require, this.#loopGuard);
     return {
       completion: cell.hasTopLevelAwait ? (returned as Promise<unknown>) : undefined,
       lastValue: () => {

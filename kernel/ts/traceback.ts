@@ -26,18 +26,33 @@ export function errorContent(error: unknown, lookup: CellLineLookup): ErrorConte
   }
   const ename = error.name || "Error";
   const evalue = error.message;
-  const frames = (error.stack ?? "")
-    .split("\n")
-    .slice(1)
-    .filter((line) => /^\s+at /.test(line))
-    .filter((line) => !/\/kernel\/(ts|executor)\/|node:internal|\(vm\.js|node:vm/.test(line))
+  return { ename, evalue, traceback: [`${RED}${ename}${RESET}: ${evalue}`, ...cellFrames(error.stack ?? "", lookup)] };
+}
+
+/**
+ * The frames of a stack a learner should read: cell frames rewritten to cell
+ * lines, library frames kept, and the kernel's own frames (everything below the
+ * outermost cell frame, and the kernel's files) dropped.
+ */
+export function cellFrames(stack: string, lookup: CellLineLookup): string[] {
+  const frames = stack.split("\n").filter((line) => /^\s+at /.test(line));
+  const outermostCell = frames.findLastIndex((line) => FRAME.test(line));
+  return (outermostCell >= 0 ? frames.slice(0, outermostCell + 1) : frames)
+    .filter((line) => !/\/kernel\/(ts|executor)\/|node:internal|node:async_hooks|\(vm\.js|node:vm/.test(line))
     .map((line) =>
       line.replace(FRAME, (_match, count: string, line: string, column: string) => {
         const cellLine = lookup(`cell[${count}]`, Number(line) - 1);
         return cellLine === undefined ? `cell ${count}, line ?:${column}` : `${CYAN}cell ${count}, line ${cellLine}${RESET}`;
       }),
     );
-  return { ename, evalue, traceback: [`${RED}${ename}${RESET}: ${evalue}`, ...frames] };
+}
+
+/** A whole stack as plain text for stderr (no colour: stderr is shown as is). */
+export function plainStack(error: unknown, lookup: CellLineLookup): string {
+  if (!(error instanceof Error)) return String(error);
+  // eslint-disable-next-line no-control-regex
+  const frames = cellFrames(error.stack ?? "", lookup).map((line) => line.replace(/\u001b\[[0-9;]*m/g, ""));
+  return [`${error.name}: ${error.message}`, ...frames].join("\n");
 }
 
 export function diagnosticsContent(executionCount: number, diagnostics: CellDiagnostic[]): ErrorContent {

@@ -4,7 +4,7 @@
  * are answered however long a cell computes.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { HostToWorker, WorkerToHost } from "../executor/messages.js";
+import { INTERRUPT_SLOT, type HostToWorker, type WorkerToHost } from "../executor/messages.js";
 import type { CommMessage } from "../interpreter.js";
 import type { MimeBundle } from "../protocol/index.js";
 import { KERNEL_BRIDGE, type DisplayOptions, type KernelBridge } from "./bridge.js";
@@ -15,11 +15,13 @@ import { CellCompiler } from "./compile.js";
 import { Evaluator } from "./evaluate.js";
 import { toMimeBundle } from "./format.js";
 import { OutputChannel } from "./output-channel.js";
-import { TsSession } from "./session.js";
+import { plainStack, type CellLineLookup } from "./traceback.js";
+import { InterruptError, TsSession } from "./session.js";
 
 interface WorkerConfig {
   pardisRoot: string;
   cwd: string;
+  interruptFlag: Int32Array;
 }
 
 const port = parentPort!;
@@ -34,7 +36,11 @@ const comms = new CommRegistry(channel);
 let nextInputId = 0;
 const pendingInputs = new Map<number, (value: string) => void>();
 
-const evaluator = new Evaluator(config.cwd, config.pardisRoot);
+const interruptFlag = config.interruptFlag;
+const loopGuard = () => {
+  if (Atomics.load(interruptFlag, INTERRUPT_SLOT) !== 0) throw new InterruptError();
+};
+const evaluator = new Evaluator(config.cwd, config.pardisRoot, loopGuard);
 let session: TsSession | undefined;
 
 const bridge: KernelBridge & { display(bundle: MimeBundle, options?: DisplayOptions, cell?: CellContext): void } = {
@@ -73,18 +79,22 @@ Object.defineProperty(globalThis, KERNEL_BRIDGE, { value: bridge, enumerable: fa
 
 // A learner's process.exit would end this thread and lose every variable; stop
 // the cell with a clear error instead.
+const exitProcess = process.exit.bind(process);
 process.exit = ((code?: number) => {
+  // Node's own fatal-error path ends a broken worker this way; let it.
+  if (/node:internal/.test(new Error().stack?.split("\n")[2] ?? "")) return exitProcess(code);
   throw Object.assign(new Error(`process.exit(${code ?? ""}) was called; pardis stopped the cell instead of the kernel. Restart the kernel to start afresh.`), {
     name: "ProcessExitError",
   });
 }) as typeof process.exit;
 
 // Errors nobody awaited still belong to a cell: show them there, keep running.
+const lookup: CellLineLookup = (file, line) => evaluator.cellLine(file, line);
 process.on("uncaughtException", (error) => {
-  channel.stream("stderr", `Uncaught ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  channel.stream("stderr", `Uncaught ${plainStack(error, lookup)}\n`);
 });
 process.on("unhandledRejection", (reason) => {
-  channel.stream("stderr", `Unhandled promise rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+  channel.stream("stderr", `Unhandled promise rejection: ${plainStack(reason, lookup)}\n`);
 });
 
 const compiler = new CellCompiler(config.pardisRoot);
