@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { readConnection } from "./connection.js";
 import { Dispatcher } from "./dispatch.js";
 import { ExecutorHost } from "./executor/host.js";
+import { watchParent } from "./parent-watch.js";
 import { packageRoot } from "./paths.js";
 import { Reaper } from "./reaper.js";
 import { ZmqTransport } from "./transport/zmq.js";
@@ -51,6 +52,10 @@ export async function startKernel(options: StartOptions): Promise<{ stop(): Prom
   // Jupyter interrupts in signal mode by sending SIGINT (to the kernel's process group).
   process.on("SIGINT", () => void dispatcher.interrupt());
   process.on("SIGTERM", () => void stop().then(() => process.exit(0)));
+  watchParent(() => {
+    log("[pardis] the process that started this kernel is gone; shutting down");
+    void stop().then(() => process.exit(0));
+  });
   return { stop };
 }
 
