@@ -55,7 +55,9 @@ async function main(args: string[]): Promise<void> {
     if (venv) installKernelSpec({ kind: "prefix", prefix: venv });
     else installKernelSpec({ kind: "user" });
     const notebooks = join(packageRoot(), "notebooks");
-    const labArgs = ["lab", `--ServerApp.root_dir=${notebooks}`, ...(sub ? [sub, ...rest] : [])];
+    // Jupyter refuses root unless told; containers and classroom VMs often run as root.
+    const asRoot = process.getuid?.() === 0 ? ["--allow-root"] : [];
+    const labArgs = ["lab", `--ServerApp.root_dir=${notebooks}`, ...asRoot, ...(sub ? [sub, ...rest] : [])];
     const result = spawnSync(jupyter, labArgs, { stdio: "inherit" });
     if (result.error) fail(`could not start JupyterLab (${result.error.message}); run \`npm run lab\` once to install it`);
     process.exit(result.status ?? 1);

@@ -1,4 +1,16 @@
+import { createRequire } from "node:module";
 import { PROTOCOL_VERSION } from "./protocol/index.js";
+
+/** The TypeScript that checks cells (tslab's build of it), read from its package.json, not loaded. */
+function typescriptVersion(): string {
+  try {
+    const require = createRequire(createRequire(import.meta.url).resolve("tslab/package.json"));
+    return (require("@tslab/typescript-for-tslab/package.json") as { version: string }).version;
+  } catch {
+    return "5";
+  }
+}
+const TYPESCRIPT_VERSION = typescriptVersion();
 
 /** The kernel_info_reply content; complete, so frontends and the conformance suite can rely on it. */
 export function kernelInfo(version: string): Record<string, unknown> {
@@ -9,7 +21,7 @@ export function kernelInfo(version: string): Record<string, unknown> {
     implementation_version: version,
     language_info: {
       name: "typescript",
-      version: "5.0",
+      version: TYPESCRIPT_VERSION,
       mimetype: "text/typescript",
       file_extension: ".ts",
       pygments_lexer: "typescript",
