@@ -9,7 +9,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     root: new URL("..", import.meta.url).pathname,
-    include: ["tests/unit/**/*.test.ts", "tests/e2e/**/*.test.ts"],
+    include: ["tests/*.test.ts", "tests/unit/**/*.test.ts", "tests/e2e/**/*.test.ts"],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 180_000,
