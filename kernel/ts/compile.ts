@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import type TypeScript from "typescript";
 import { dirname } from "node:path";
 import type { CompleteResult, InspectResult, IsCompleteResult } from "../interpreter.js";
-import { LOOP_GUARD_CALL, insertLoopGuards } from "./loop-guard.js";
+import { insertLoopGuards } from "./loop-guard.js";
 import { installTypeScriptHooks, type HookedTypeScript } from "./typescript-hooks.js";
 
 /** One cell, compiled and checked, ready to evaluate. */
@@ -92,7 +92,7 @@ export class CellCompiler {
         })),
       };
     }
-    const js = insertLoopGuards(this.#ts, result.output ?? "", LOOP_GUARD_CALL);
+    const js = insertLoopGuards(this.#ts, result.output ?? "");
     return {
       ok: true,
       cell: {

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
 import type { CompiledCell } from "./compile.js";
-import { LOOP_GUARD } from "./loop-guard.js";
+import { LOOP_GUARD, LOOP_GUARD_PRELUDE } from "./loop-guard.js";
 
 /**
  * Runs compiled cells in this thread's global context (libraries see the same
@@ -49,7 +49,7 @@ export class Evaluator {
   run(cell: CompiledCell, fileName: string): { completion: Promise<unknown> | undefined; lastValue(): unknown } {
     this.#lineTables.set(fileName, cell.cellLineOf);
     const parameters = `exports, require, ${LOOP_GUARD}`;
-    const prefix = cell.hasTopLevelAwait ? `(async function (${parameters}) {` : `(function (${parameters}) {`;
+    const prefix = `(${cell.hasTopLevelAwait ? "async " : ""}function (${parameters}) { ${LOOP_GUARD_PRELUDE}`;
     // The prefix sits on its own line and lineOffset: -1 takes it back out, so
     // V8's line numbers are the converted code's own lines.
     const wrapped = `${prefix}\n${cell.js}\n})`;

@@ -1,7 +1,7 @@
 import ts from "typescript";
 import vm from "node:vm";
 import { describe, expect, test } from "vitest";
-import { insertLoopGuards } from "../../kernel/ts/loop-guard.js";
+import { LOOP_GUARD, LOOP_GUARD_PRELUDE, insertLoopGuards } from "../../kernel/ts/loop-guard.js";
 
 class Stop extends Error {}
 
@@ -11,7 +11,7 @@ function runGuarded(code: string, budget: number): { stoppedAfter: number | unde
   const guard = () => {
     if (++calls > budget) throw new Stop();
   };
-  const guarded = insertLoopGuards(ts, code, "guard()");
+  const guarded = insertLoopGuards(ts, code, "guard();");
   try {
     // The timeout only turns a missing guard into a failure instead of a hang.
     const result = vm.runInNewContext(guarded, { guard }, { timeout: 5_000 });
@@ -43,12 +43,26 @@ describe("loop guards", () => {
 
   test("no line break is added, so source-map lines stay valid", () => {
     const code = "let i = 0;\nwhile (i < 3)\n  i++;\nfor (;;) {\n  break;\n}\n";
-    const guarded = insertLoopGuards(ts, code, "guard()");
+    const guarded = insertLoopGuards(ts, code, "guard();");
     expect(guarded.split("\n").length).toBe(code.split("\n").length);
     expect(guarded.split("\n")[3]).toBe("for (;;) {guard();");
   });
 
   test("code without loops is returned unchanged", () => {
-    expect(insertLoopGuards(ts, "const a = 1; a + 1", "guard()")).toBe("const a = 1; a + 1");
+    expect(insertLoopGuards(ts, "const a = 1; a + 1", "guard();")).toBe("const a = 1; a + 1");
+  });
+
+  test("the kernel's guard statement reads the flag once per 128 iterations", () => {
+    let reads = 0;
+    const context = {
+      [LOOP_GUARD]: () => {
+        if (++reads === 3) throw new Stop();
+      },
+      iterations: 0,
+    };
+    const guarded = LOOP_GUARD_PRELUDE + insertLoopGuards(ts, "while (true) iterations++;");
+    expect(() => vm.runInNewContext(guarded, context, { timeout: 5_000 })).toThrow(Stop);
+    // The first read comes at once, then one per 128 iterations.
+    expect(context.iterations).toBe(2 * 128);
   });
 });
