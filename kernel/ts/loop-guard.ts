@@ -16,22 +16,29 @@ import type TypeScript from "typescript";
 
 /** The guard's name inside a cell: a parameter of the function each cell is wrapped in. */
 export const LOOP_GUARD = "__pardisLoopGuard";
-/** A countdown in the cell's wrapper, so the shared flag is read once per 128 iterations. */
+/** A countdown, so the shared flag is read once per 128 iterations. */
 export const LOOP_TICKS = "__pardisLoopTicks";
-/** Declared on the wrapper's first line, before the cell. */
+/** Declared on the wrapper's first line, for the loops at the top level of a cell. */
 export const LOOP_GUARD_PRELUDE = `let ${LOOP_TICKS} = 0;`;
 /**
  * What starts each loop body. Reading the flag on every iteration made the
- * tightest loops 10x slower; a local countdown costs about 1.1x on realistic
- * bodies and still stops a loop whose body takes a millisecond within ~0.1 s.
+ * tightest loops 10x slower. The countdown is a `var` of the function that holds
+ * the loop, so it lives in a register rather than a closure slot: loops with real
+ * work in their bodies run about 1.1x slower, trivial bodies up to 2x
+ * (`npm run bench`, tests/bench/loop-guard.bench.ts).
  */
 export const LOOP_GUARD_STATEMENT = `if (--${LOOP_TICKS} < 0) { ${LOOP_TICKS} = 127; ${LOOP_GUARD}(); }`;
+const COUNTDOWN_DECLARATION = `var ${LOOP_TICKS} = 0;`;
+
+type FunctionBody = TypeScript.Block;
 
 export function insertLoopGuards(ts: typeof TypeScript, js: string, guard: string = LOOP_GUARD_STATEMENT): string {
   const file = ts.createSourceFile("cell.js", js, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
   const inserts: Array<{ at: number; text: string }> = [];
-  const visit = (node: TypeScript.Node): void => {
+  const bodiesWithLoops = new Set<FunctionBody>();
+  const visit = (node: TypeScript.Node, enclosing: FunctionBody | undefined): void => {
     if (ts.isIterationStatement(node, false)) {
+      if (enclosing) bodiesWithLoops.add(enclosing);
       const body = node.statement;
       if (ts.isBlock(body)) {
         inserts.push({ at: body.getStart(file) + 1, text: guard });
@@ -41,9 +48,16 @@ export function insertLoopGuards(ts: typeof TypeScript, js: string, guard: strin
         inserts.push({ at: body.getStart(file), text: `{${guard}` }, { at: body.end, text: "}" });
       }
     }
-    ts.forEachChild(node, visit);
+    const body = ts.isFunctionLike(node) && "body" in node && node.body && ts.isBlock(node.body as TypeScript.Node) ? (node.body as FunctionBody) : undefined;
+    const isStaticBlock = ts.isClassStaticBlockDeclaration(node);
+    ts.forEachChild(node, (child) => visit(child, body ?? (isStaticBlock ? node.body : enclosing)));
   };
-  visit(file);
+  visit(file, undefined);
+  for (const body of bodiesWithLoops) {
+    // After the directive prologue, so "use strict" stays a directive.
+    const first = body.statements.find((s) => !(ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression)));
+    inserts.push({ at: first ? first.getStart(file) : body.end - 1, text: COUNTDOWN_DECLARATION });
+  }
   if (inserts.length === 0) return js;
   inserts.sort((a, b) => a.at - b.at);
   let out = "";
