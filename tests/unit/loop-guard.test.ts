@@ -65,4 +65,20 @@ describe("loop guards", () => {
     // The first read comes at once, then one per 128 iterations.
     expect(context.iterations).toBe(2 * 128);
   });
+
+  test("loops inside functions get their own countdown and stay interruptible", () => {
+    let reads = 0;
+    const context = {
+      [LOOP_GUARD]: () => {
+        if (++reads === 2) throw new Stop();
+      },
+      iterations: 0,
+    };
+    const code = 'function spin() { "use strict"; while (true) iterations++; } spin();';
+    const guarded = insertLoopGuards(ts, code);
+    // The directive stays first, so strict functions stay strict.
+    expect(guarded).toMatch(/^function spin\(\) \{ "use strict"; var /);
+    expect(() => vm.runInNewContext(LOOP_GUARD_PRELUDE + guarded, context, { timeout: 5_000 })).toThrow(Stop);
+    expect(context.iterations).toBe(128);
+  });
 });
