@@ -7,14 +7,15 @@ import { readFileSync } from "node:fs";
  * SIGKILLed) it kills them and, if the kernel led its process group as Jupyter
  * starts it, that whole group. Nothing a cell started survives the kernel.
  * It runs in its own session so that Jupyter's SIGINT to the kernel's group
- * (an interrupt) does not end it.
+ * (an interrupt) does not end it. `kill -9 -PGID`, not `kill -KILL -- -PGID`:
+ * dash (Debian's /bin/sh) rejects the `--` and would kill no group at all.
  */
 const SCRIPT = `
 trap '' INT HUP
 targets=""
 while IFS= read -r pid; do targets="$targets $pid"; done
-for pid in $targets; do kill -KILL "$pid" 2>/dev/null; kill -KILL -- "-$pid" 2>/dev/null; done
-if [ -n "$REAP_GROUP" ]; then kill -KILL -- "-$REAP_GROUP" 2>/dev/null; fi
+for pid in $targets; do kill -9 "$pid" 2>/dev/null; kill -9 "-$pid" 2>/dev/null; done
+if [ -n "$REAP_GROUP" ]; then kill -9 "-$REAP_GROUP" 2>/dev/null; fi
 exit 0
 `;
 
