@@ -43,7 +43,7 @@ export function captureOutput(channel: OutputChannel, onChild: (pid: number) => 
     channel.stream(name, text(chunk), cell);
 
   patchWorker(forward);
-  patchChildProcess(forward, onChild);
+  patchChildProcess(forward, onChild, () => channel.flush());
   syncBuiltinESMExports();
 }
 
@@ -78,9 +78,21 @@ function pipeInherited(stdio: unknown): { stdio: unknown; pipes: [boolean, boole
   return { stdio: slots, pipes };
 }
 
-function patchChildProcess(forward: Forward, onChild: (pid: number) => void): void {
+/** The error execSync and execFileSync throw for a failed command (Node's checkExecSyncError). */
+function execSyncError(result: any, command: string): Error | undefined {
+  if (result.error) return Object.assign(result.error, result);
+  if (result.status === 0) return undefined;
+  const stderr = result.stderr?.length ? `\n${result.stderr.toString()}` : "";
+  return Object.assign(new Error(`Command failed: ${command}${stderr}`), result);
+}
+
+/**
+ * `flush` shows what the cell printed so far before a synchronous child blocks
+ * the thread, so a long or stuck command does not hide the output before it.
+ */
+function patchChildProcess(forward: Forward, onChild: (pid: number) => void, flush: () => void): void {
   const cp = childProcess as unknown as Record<string, (...args: any[]) => any>;
-  const { spawn, fork, spawnSync } = cp as Record<string, (...args: any[]) => any>;
+  const { spawn, fork, spawnSync, execSync, execFileSync } = cp as Record<string, (...args: any[]) => any>;
 
   const optionsIndex = (args: unknown[]) => args.findIndex((arg, index) => index > 0 && typeof arg === "object" && arg !== null && !Array.isArray(arg));
 
@@ -127,9 +139,33 @@ function patchChildProcess(forward: Forward, onChild: (pid: number) => void): vo
     }
     const { stdio, pipes } = pipeInherited(args[index].stdio ?? "pipe");
     args[index] = { ...args[index], stdio };
+    flush();
     const result = spawnSync!(...args);
     if (pipes[0] && result.stdout) forward(cell, "stdout")(result.stdout);
     if (pipes[1] && result.stderr) forward(cell, "stderr")(result.stderr);
     return result;
   };
+
+  // Node's execSync and execFileSync call its internal spawnSync, not the export
+  // patched above, so inherited output would go to the kernel's own stdout (the
+  // Jupyter server's log). With stdio inherited they run through the patched
+  // spawnSync instead, with Node's semantics: shell for execSync, throw on failure.
+  const viaSpawnSync = (name: "execSync" | "execFileSync", original: (...args: any[]) => any) => (...args: any[]) => {
+    const index = optionsIndex(args);
+    const options = index < 0 ? undefined : args[index];
+    if (options?.stdio === undefined || !pipeInherited(options.stdio).pipes.some(Boolean)) {
+      flush();
+      return original(...args);
+    }
+    const file = String(args[0]);
+    const fileArgs: string[] = name === "execFileSync" && Array.isArray(args[1]) ? args[1] : [];
+    const spawnOptions = name === "execSync" ? { ...options, shell: typeof options.shell === "string" ? options.shell : true } : options;
+    const result = cp.spawnSync!(file, fileArgs, spawnOptions);
+    const error = execSyncError(result, [file, ...fileArgs].join(" "));
+    if (error) throw error;
+    // Node returns null for an inherited stdout.
+    return pipeInherited(options.stdio).pipes[0] ? null : result.stdout;
+  };
+  cp.execSync = viaSpawnSync("execSync", execSync!);
+  cp.execFileSync = viaSpawnSync("execFileSync", execFileSync!);
 }

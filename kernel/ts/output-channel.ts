@@ -49,6 +49,16 @@ export class OutputChannel {
     this.post({ type: "output", output: { ...output, parent: cell.parent } });
   }
 
+  /**
+   * Flushes text that has waited FLUSH_MS. Called by the loop guards, because a
+   * loop that prints once and then spins (a spin-wait on a lock that never
+   * opens) never yields to the setImmediate above, and its output would stay
+   * unseen until the loop ends. Costs one field read when nothing is pending.
+   */
+  flushIfDue(): void {
+    if (this.#pending && Date.now() - this.#pendingSinceMs >= FLUSH_MS) this.flush();
+  }
+
   flush(): void {
     const pending = this.#pending;
     if (!pending) return;

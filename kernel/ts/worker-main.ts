@@ -39,7 +39,15 @@ const pendingInputs = new Map<number, (value: string) => void>();
 const interruptFlag = config.interruptFlag;
 const loopGuard = () => {
   if (Atomics.load(interruptFlag, INTERRUPT_SLOT) !== 0) throw new InterruptError();
+  channel.flushIfDue();
 };
+// A cell blocked in Atomics.wait (a barrier or lock that never opens) never
+// yields; show what it printed before blocking, or a deadlock hides its own trace.
+const atomicsWait = Atomics.wait;
+Atomics.wait = ((...args: Parameters<typeof Atomics.wait>) => {
+  channel.flush();
+  return atomicsWait(...args);
+}) as typeof Atomics.wait;
 const evaluator = new Evaluator(config.cwd, config.pardisRoot, loopGuard);
 let session: TsSession | undefined;
 
