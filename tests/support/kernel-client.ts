@@ -87,7 +87,7 @@ export class KernelClient {
   readonly #replies = new Map<string, (message: Message) => void>();
   readonly #iopubByParent = new Map<string, Message[]>();
   readonly #iopubWaiters = new Set<() => void>();
-  #stdinHandler: ((request: Message) => string) | undefined;
+  #stdinHandler: ((request: Message) => string | Promise<string>) | undefined;
   #closed = false;
   /** Every iopub message in arrival order, for tests about ordering. */
   readonly iopubLog: Message[] = [];
@@ -131,7 +131,7 @@ export class KernelClient {
     try {
       for await (const frames of this.#sockets.stdin) {
         const request = decode(frames, this.signer);
-        const value = this.#stdinHandler?.(request) ?? "";
+        const value = (await this.#stdinHandler?.(request)) ?? "";
         await this.send("stdin", "input_reply", { value }, request.header);
       }
     } catch (error) {
@@ -155,8 +155,8 @@ export class KernelClient {
     }
   }
 
-  /** Answers input_request messages with what the handler returns. */
-  onInput(handler: (request: Message) => string): void {
+  /** Answers input_request messages with what the handler returns (or resolves to). */
+  onInput(handler: (request: Message) => string | Promise<string>): void {
     this.#stdinHandler = handler;
   }
 
@@ -290,9 +290,15 @@ export class LaunchedKernel {
     return this.#exited;
   }
 
-  /** As JupyterLab's interrupt button does: SIGINT in signal mode, interrupt_request otherwise. */
+  /** Whether the kernel leads a process group of its own (LaunchOptions.newSession). */
+  leadsProcessGroup = false;
+
+  /**
+   * As JupyterLab's interrupt button does: SIGINT in signal mode (to the kernel's
+   * whole process group when it leads one, as jupyter_client does), interrupt_request otherwise.
+   */
   async interrupt(): Promise<void> {
-    if ((this.spec.interrupt_mode ?? "signal") === "signal") process.kill(this.pid, "SIGINT");
+    if ((this.spec.interrupt_mode ?? "signal") === "signal") process.kill(this.leadsProcessGroup ? -this.pid : this.pid, "SIGINT");
     else await this.client.request("control", "interrupt_request", {});
   }
 
@@ -318,6 +324,11 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   /** Collects the kernel's stderr (its log). */
   onStderr?(text: string): void;
+  /**
+   * Start the kernel in a session and process group of its own, as jupyter_client
+   * does on POSIX (start_new_session=True). @default false
+   */
+  newSession?: boolean;
 }
 
 export async function launchKernel(name: string, options: LaunchOptions = {}): Promise<LaunchedKernel> {
@@ -332,11 +343,44 @@ export async function launchKernel(name: string, options: LaunchOptions = {}): P
     cwd: options.cwd ?? workDir,
     env: { ...process.env, ...spec.env, ...options.env, PATH: `${join(venv, "bin")}:${process.env.PATH}` },
     stdio: ["ignore", "ignore", "pipe"],
+    detached: options.newSession === true,
   });
   child.stderr!.setEncoding("utf8");
   child.stderr!.on("data", (text: string) => options.onStderr?.(text));
   const client = new KernelClient(connection);
-  return new LaunchedKernel(name, child, client, spec, startedAt, workDir);
+  const kernel = new LaunchedKernel(name, child, client, spec, startedAt, workDir);
+  kernel.leadsProcessGroup = options.newSession === true;
+  return kernel;
+}
+
+/** Text that arrives in pieces (a kernel's stderr), with a wait for a pattern in it. */
+export class TextLog {
+  text = "";
+  readonly #waiters = new Set<() => void>();
+
+  /** Pass as LaunchOptions.onStderr. */
+  readonly append = (text: string): void => {
+    this.text += text;
+    for (const wake of [...this.#waiters]) wake();
+  };
+
+  /** Resolves with the text once it matches `pattern`. */
+  waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    return new Promise((resolveText, reject) => {
+      const check = () => {
+        if (!pattern.test(this.text)) return false;
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        resolveText(this.text);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(new Error(`no ${pattern} within ${timeoutMs} ms in:\n${this.text}`));
+      }, timeoutMs);
+      if (!check()) this.#waiters.add(check);
+    });
+  }
 }
 
 /** Text of all stream messages of one name in a list of iopub messages. */
