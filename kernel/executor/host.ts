@@ -44,6 +44,9 @@ export class ExecutorHost implements Interpreter {
   #pending = new Map<number, Pending>();
   #nextId = 1;
   #interruptSeq = 0;
+  /** Interrupts so far; an execute that sees this change while it waits for the runtime is cancelled. */
+  #interruptCount = 0;
+  #isReady = false;
   #interruptAcks = new Map<number, () => void>();
   #stopping = false;
   /** Why the current worker is being replaced, when the host itself ended it. */
@@ -68,7 +71,11 @@ export class ExecutorHost implements Interpreter {
     });
     this.#worker = worker;
     let markReady!: () => void;
-    this.#ready = new Promise((resolve) => (markReady = resolve));
+    this.#isReady = false;
+    this.#ready = new Promise((resolve) => (markReady = () => {
+      this.#isReady = true;
+      resolve();
+    }));
     worker.on("message", (message: WorkerToHost) => this.#onMessage(message, markReady));
     // Whatever escapes the worker's own capture still reaches the most recent cell.
     worker.stdout.on("data", (chunk: Buffer) => options.log(chunk.toString("utf8")));
@@ -146,12 +153,19 @@ export class ExecutorHost implements Interpreter {
     });
   }
 
-  execute(request: ExecuteRequest): Promise<ExecuteOutcome> {
-    return this.#request<ExecuteOutcome>((id) => {
-      // Lowered here, in posting order, so an interrupt sent after this cell started always reaches it.
-      Atomics.store(this.#interruptFlag, INTERRUPT_SLOT, 0);
-      return { type: "execute", id, request };
-    });
+  async execute(request: ExecuteRequest): Promise<ExecuteOutcome> {
+    // Lowered when the cell is handed over, so an interrupt sent after this always reaches it.
+    Atomics.store(this.#interruptFlag, INTERRUPT_SLOT, 0);
+    const interruptsBefore = this.#interruptCount;
+    await this.#ready;
+    // Interrupted while the runtime was still starting: the cell never runs.
+    if (this.#interruptCount !== interruptsBefore) {
+      const error = { ename: "InterruptError", evalue: "Execution interrupted by the user before the cell started", traceback: [] as string[] };
+      error.traceback.push(`InterruptError: ${error.evalue}`);
+      this.#events?.output({ msgType: "error", content: error, parent: request.parent });
+      return { status: "error", ...error };
+    }
+    return this.#request<ExecuteOutcome>((id) => ({ type: "execute", id, request }));
   }
 
   complete(code: string, cursorPos: number): Promise<CompleteResult> {
@@ -180,8 +194,10 @@ export class ExecutorHost implements Interpreter {
    * grace period (blocked in Atomics.wait or native code) costs the runtime.
    */
   async interrupt(): Promise<void> {
+    this.#interruptCount++;
     const worker = this.#worker;
-    if (!worker) return;
+    // A runtime still loading TypeScript runs no cell; the count above cancels the waiting one.
+    if (!worker || !this.#isReady) return;
     Atomics.store(this.#interruptFlag, INTERRUPT_SLOT, 1);
     const graceMs = this.#options.interruptGraceMs ?? 1000;
     const acknowledged = await Promise.race([this.#sendInterrupt().then(() => true), delay(graceMs).then(() => false)]);

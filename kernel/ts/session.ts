@@ -84,12 +84,15 @@ export class TsSession {
     controller.abort(new InterruptError());
     if (!running) return;
     running.interrupted();
+    this.#answerInterrupted(running);
+  }
+
+  #answerInterrupted(running: Running): void {
+    if (running.settled) return;
     const error = new InterruptError();
-    this.channel.emit(
-      { msgType: "error", content: { ename: error.name, evalue: error.message, traceback: [`${error.name}: ${error.message}`] } },
-      running.cell,
-    );
-    running.finish({ status: "error", ename: error.name, evalue: error.message, traceback: [] });
+    const content = { ename: error.name, evalue: error.message, traceback: [`${error.name}: ${error.message}`] };
+    this.channel.emit({ msgType: "error", content }, running.cell);
+    running.finish({ status: "error", ...content });
   }
 
   async #run(request: ExecuteRequest, cell: CellContext, running: Running, interrupted: Promise<never>): Promise<void> {
@@ -107,10 +110,12 @@ export class TsSession {
       }
       const compiled = this.compiler.compile(request.code);
       if (!compiled.ok) return fail(diagnosticsContent(request.executionCount, compiled.diagnostics));
+      // Declarations carry over once the cell starts, as in Python: a cell that is
+      // interrupted or throws has still created what it assigned before that.
+      this.compiler.commit(compiled.cell);
       const run = this.evaluator.run(compiled.cell, cellFileName(request.executionCount));
       if (run.completion) await Promise.race([run.completion, interrupted]);
       if (running.settled) return;
-      this.compiler.commit(compiled.cell);
       const value = run.lastValue();
       if (value !== undefined && !request.silent) {
         const data = await Promise.race([toMimeBundle(value), interrupted]);
@@ -122,7 +127,8 @@ export class TsSession {
       const userExpressions = await this.#userExpressions(request.userExpressions);
       running.finish({ status: "ok", userExpressions, payload: [] });
     } catch (error) {
-      if (error instanceof InterruptError) return;
+      // Usually interrupt() has answered already; if a loop guard saw the flag first, answer here.
+      if (error instanceof InterruptError) return this.#answerInterrupted(running);
       fail(errorContent(error, (file, line) => this.evaluator.cellLine(file, line)));
     }
   }

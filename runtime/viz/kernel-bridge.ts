@@ -12,12 +12,24 @@ export interface DisplayOptions {
   metadata?: Record<string, unknown>;
 }
 
+/** A comm channel between a cell and the frontend (widgets, live views): Jupyter's comm_open/msg/close. */
+export interface Comm {
+  readonly commId: string;
+  readonly targetName: string;
+  send(data: Record<string, unknown>): void;
+  close(data?: Record<string, unknown>): void;
+  onMessage(handler: (data: Record<string, unknown>) => void): void;
+  onClose(handler: (data: Record<string, unknown>) => void): void;
+}
+
 export interface KernelBridge {
   display(bundle: MimeBundle, options?: DisplayOptions): void;
   displayValue(value: unknown, options?: DisplayOptions): Promise<void>;
   clearOutput(wait?: boolean): void;
   input(prompt?: string, options?: { password?: boolean }): Promise<string>;
   readonly interruptSignal: AbortSignal;
+  openComm(targetName: string, data?: Record<string, unknown>): Comm;
+  registerCommTarget(targetName: string, handler: (comm: Comm, data: Record<string, unknown>) => void): void;
 }
 
 const KERNEL_BRIDGE = Symbol.for("pardis.kernel");

@@ -118,3 +118,33 @@ test("an interrupt_request while idle is answered and harms nothing", async () =
   expect(reply.content.status).toBe("ok");
   await expectStateKept(++expectedKept);
 });
+
+test("names declared by an interrupted cell stay usable in later cells", async () => {
+  const { reply, iopub } = await interruptOnceRunning(
+    'const born = "declared"; let laps = 0; console.log("spinning"); while (true) laps++;',
+    "spinning",
+    () => kernel.interrupt(),
+  );
+  expectInterrupted(reply, iopub);
+  const after = await kernel.client.execute("`${born} ${laps > 0}`");
+  expect(after.reply.content.status).toBe("ok");
+  expect(outputsOfType(after.iopub, "execute_result")[0]?.content.data).toEqual({ "text/plain": "'declared true'" });
+});
+
+test("an interrupt while a fresh kernel is still loading TypeScript stops the first cell", async () => {
+  // kernel_info is answered before the compiler has loaded; the first cell waits for it.
+  const fresh = await launchKernel("pardis", { newSession: true });
+  try {
+    await fresh.client.ready();
+    const { msgId, done } = await fresh.client.startExecute("while (true) {}");
+    await fresh.client.waitForIopub((m) => m.parent_header.msg_id === msgId && m.header.msg_type === "execute_input");
+    await fresh.interrupt();
+    const { reply, iopub } = await done;
+    expect(reply.content.ename).toBe("InterruptError");
+    expect(outputsOfType(iopub, "error").map((m) => m.content.ename)).toEqual(["InterruptError"]);
+    const next = await fresh.client.execute("6 * 7");
+    expect(outputsOfType(next.iopub, "execute_result")[0]?.content.data).toEqual({ "text/plain": "42" });
+  } finally {
+    await fresh.shutdown();
+  }
+});
