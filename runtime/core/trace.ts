@@ -28,3 +28,22 @@ export interface PoolTraceData {
   createdMs: number;
   records: readonly TaskRecord[];
 }
+
+/** One thread count of a speedup measurement: wall-clock times of repeated runs of the same job. */
+export interface SpeedupPoint {
+  threads: number;
+  runsMs: number[];
+  medianMs: number;
+}
+
+/**
+ * What `speedup(job, { threads })` measured, and what the speedup plot reads.
+ * `points` always includes threads = 1 (the baseline, a 1-worker pool so that
+ * the pool's own costs are in the baseline too).
+ */
+export interface SpeedupData {
+  label: string;
+  /** Cores the process may actually use (os.availableParallelism()), so the plot can say where more threads stop helping. */
+  cores: number;
+  points: SpeedupPoint[];
+}
