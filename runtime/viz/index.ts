@@ -5,3 +5,6 @@ export { input, interruptSignal } from "./input.js";
 export { displayable, JUPYTER_DISPLAY, type MimeBundle } from "./kernel-bridge.js";
 export { openComm, registerCommTarget } from "./comm.js";
 export type { Comm } from "./kernel-bridge.js";
+export { gantt, laneName, NEVER_STARTED_LANE, type GanttFigure, type GanttOptions } from "./gantt.js";
+export { occupancy, describeOccupancy, type Occupancy, type WorkerOccupancy } from "./occupancy.js";
+export { speedupPlot, speedupStats, describeSpeedup, type SpeedupFigure, type SpeedupStats, type SpeedupRow } from "./speedup-plot.js";
