@@ -200,5 +200,5 @@ export function gantt(trace: PoolTraceData, options: GanttOptions = {}): GanttFi
       yaxis2: { domain: [0, 0.2], anchor: "x", title: "waiting", rangemode: "tozero", fixedrange: true },
     },
   };
-  return figureWithSummary(spec, describeOccupancy(stats, header), { occupancy: stats });
+  return figureWithSummary(spec, describeOccupancy(stats, options.title), { occupancy: stats });
 }
