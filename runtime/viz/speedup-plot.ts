@@ -115,9 +115,10 @@ export function describeSpeedup(label: string, stats: SpeedupStats): string {
   const lines = [`Speedup of ${label} (${stats.cores} core${stats.cores === 1 ? "" : "s"} available)`, line(header)];
   stats.rows.forEach((row, index) => lines.push(line(cells[index]!) + (row.oversubscribed ? "  more threads than cores" : "")));
   lines.push(describeFit(stats));
+  // Gustafson at the most threads that still have a core each: past that the prediction is for a bigger machine.
   const f = stats.serialFraction;
-  const most = stats.threads[stats.threads.length - 1]!;
-  if (f !== undefined && most > 1) {
+  const most = stats.fittedThreads[stats.fittedThreads.length - 1];
+  if (f !== undefined && most !== undefined) {
     lines.push(`Gustafson with the same f: ${times(gustafsonSpeedup(f, most))} at ${most} threads, if the problem grew with the thread count`);
   }
   return lines.join("\n");
