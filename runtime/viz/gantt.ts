@@ -193,11 +193,9 @@ export function gantt(trace: PoolTraceData, options: GanttOptions = {}): GanttFi
       bargap: 0.25,
       height: Math.min(900, 220 + 32 * lanes.length),
       hovermode: "closest",
-      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
-      margin: { t: 90 },
       xaxis: { title: "ms since the pool was created", anchor: "y2", zeroline: false },
-      yaxis: { domain: [0.3, 1], type: "category", categoryorder: "array", categoryarray: lanes, autorange: "reversed", fixedrange: true },
-      yaxis2: { domain: [0, 0.2], anchor: "x", title: "waiting", rangemode: "tozero", fixedrange: true },
+      yaxis: { domain: [0.3, 1], type: "category", categoryorder: "array", categoryarray: lanes, autorange: "reversed", automargin: true, fixedrange: true },
+      yaxis2: { domain: [0, 0.2], anchor: "x", title: "waiting", rangemode: "tozero", nticks: 3, automargin: true, fixedrange: true },
     },
   };
   return figureWithSummary(spec, describeOccupancy(stats, options.title), { occupancy: stats });
