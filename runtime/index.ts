@@ -4,3 +4,4 @@
  * layer is here from the start because every one of them draws through it.
  */
 export * from "./viz/index.js";
+export * from "./pool/index.js";

@@ -1,0 +1,511 @@
+/**
+ * A pool of worker threads on piscina that takes functions written in a
+ * notebook cell: `pool.run(f, x)`, `pool.map(f, items)`, `pool.reduce(...)`.
+ *
+ * The pool keeps its own FIFO of calls and hands piscina at most
+ * WINDOW_PER_THREAD tasks per thread at a time. That is enough to keep every
+ * worker fed (piscina posts the next queued task as soon as a reply arrives),
+ * and it means a map of 100,000 chunks is neither sliced nor cloned up front,
+ * and cancelling it does not make piscina search its queue 100,000 times.
+ */
+import { availableParallelism } from "node:os";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TransferListItem } from "node:worker_threads";
+import { Piscina } from "piscina";
+import type { TaskRecord } from "../core/index.js";
+import { kernelBridge } from "../viz/kernel-bridge.js";
+import { MapProgress, type ProgressOption } from "./map-progress.js";
+import { moduleTarget, type WorkerModuleRef } from "./module-target.js";
+import { boundWriter, OutputRelay, type OutputTarget, type OutputWriter } from "./output-relay.js";
+import { TaskTrace, type PoolTrace } from "./pool-trace.js";
+import type { CodeRef, PoolWorkerData, TaskReply, TaskRequest } from "./protocol.js";
+import { shipFunction } from "./shipped-function.js";
+import { fromRejection, poolClosed, taskCancelled, taskFailed } from "./task-errors.js";
+import { WorkerBoard } from "./worker-board.js";
+
+export interface PoolOptions {
+  /** Worker threads. @default os.availableParallelism() */
+  threads?: number;
+  /** Task records kept in `pool.trace` (the oldest are dropped beyond it). @default 100_000 */
+  traceLimit?: number;
+  /** Default progress rule of map and reduce (see map-progress.ts). @default "auto" */
+  progress?: ProgressOption;
+  /** V8 heap limits per worker, e.g. `{ maxOldGenerationSizeMb: 64 }`; a worker that exceeds them crashes and is replaced. */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; codeRangeSizeMb?: number; stackSizeMb?: number };
+}
+
+export interface RunOptions {
+  /** Cancels the task, queued or running (a running task's worker is terminated and replaced). */
+  signal?: AbortSignal;
+  /** Objects to move to the worker instead of copying (ArrayBuffers, MessagePorts); they become unusable here. */
+  transferList?: readonly TransferListItem[];
+}
+
+export interface MapOptions {
+  /**
+   * Items per task. Each task costs tens of microseconds of messaging, so tiny
+   * items need large chunks; one item per task suits items that take
+   * milliseconds each. @default Math.ceil(items / (threads * 4)): four tasks per thread
+   */
+  chunkSize?: number;
+  /** Cancels every task of this call. */
+  signal?: AbortSignal;
+  /** Progress bar rule (see map-progress.ts). @default the pool's `progress` option */
+  progress?: ProgressOption;
+}
+
+export interface ReduceOptions<A> extends MapOptions {
+  /** Combines two chunks' results on the main thread, in item order. @default the reducer itself */
+  combine?: (left: A, right: A) => A;
+}
+
+/** A function a worker can run: it receives everything it needs as its argument. */
+export type TaskFunction<A, R> = (arg: A) => R;
+export type MapFunction<T, R> = (item: T, index: number) => R;
+export type ReduceFunction<T, A> = (accumulator: A, item: T, index: number) => A | Promise<A>;
+export type Items<T> = readonly T[] | ArrayLike<T> | Iterable<T>;
+
+export interface Pool {
+  readonly threads: number;
+  readonly closed: boolean;
+  /** Runs `task(arg)` in a worker. `task` may capture nothing: pass what it needs in `arg`. */
+  run<A, R>(task: TaskFunction<A, R>, arg?: A, options?: RunOptions): Promise<Awaited<R>>;
+  run<R = unknown>(task: WorkerModuleRef, arg?: unknown, options?: RunOptions): Promise<R>;
+  /** `fn(item, index)` for every item, in chunks across the workers; results in item order. */
+  map<T, R>(fn: MapFunction<T, R>, items: Items<T>, options?: MapOptions): Promise<Array<Awaited<R>>>;
+  map<R = unknown>(fn: WorkerModuleRef, items: Items<unknown>, options?: MapOptions): Promise<R[]>;
+  /**
+   * Like `items.reduce(reducer, initial)`, in parallel: each chunk is reduced
+   * in a worker starting from `initial`, and the chunks' results are combined
+   * in order on the main thread with `options.combine` (default: `reducer`).
+   * So `initial` must be neutral (0 for a sum, 1 for a product, [] for
+   * concatenation) and the operation associative.
+   */
+  reduce<T, A>(reducer: ReduceFunction<T, A>, items: Items<T>, initial: A, options?: ReduceOptions<A>): Promise<A>;
+  /** Per-task records (queue wait, start, end, worker, outcome) and `trace.gantt()`. */
+  readonly trace: PoolTrace;
+  /**
+   * Stops taking tasks, waits for the submitted ones, and ends the workers.
+   * With `force`, cancels what is queued or running instead of waiting.
+   */
+  close(options?: { force?: boolean }): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Tasks handed to piscina per thread: one running, one waiting in its queue so the worker never idles for a round trip. */
+const WINDOW_PER_THREAD = 2;
+/** Default chunks per thread of a map: enough to balance uneven items, few enough to keep messaging cheap. */
+const CHUNKS_PER_THREAD = 4;
+
+type Mode = TaskRequest["mode"];
+
+/** One call of run, map or reduce. */
+interface Batch {
+  label: string;
+  code: CodeRef;
+  mode: Mode;
+  /** run: the argument; map/reduce: all items. */
+  input: unknown;
+  itemCount: number;
+  chunkSize: number;
+  chunks: number;
+  nextChunk: number;
+  initial: unknown;
+  results: unknown[];
+  remaining: number;
+  settled: boolean;
+  queuedMs: number;
+  signal: AbortSignal | undefined;
+  runOptions: { signal?: AbortSignal; transferList?: TransferListItem[] };
+  writer: OutputWriter;
+  progress: MapProgress | undefined;
+  onAbort: (() => void) | undefined;
+  assemble(results: unknown[]): unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+interface Task extends OutputTarget {
+  id: number;
+  batch: Batch;
+  chunk: number;
+  first: number;
+  /** Items in the chunk; undefined for run. */
+  items: number | undefined;
+  reply: TaskReply | undefined;
+}
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+function checkPositiveInteger(where: string, name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new TypeError(`${where}: expected \`${name}\` to be an integer from 1 up, got \`${String(value)}\` (${typeof value})`);
+  }
+  return value;
+}
+
+function checkSignal(where: string, signal: unknown): AbortSignal | undefined {
+  if (signal === undefined || signal === null) return undefined;
+  if (!(signal instanceof AbortSignal)) throw new TypeError(`${where}: expected \`signal\` to be an AbortSignal, got ${typeof signal}`);
+  return signal;
+}
+
+/** The caller's signal joined with the kernel's interrupt signal of the moment (replaced by the kernel after each interrupt). */
+function taskSignal(user: AbortSignal | undefined): AbortSignal | undefined {
+  const interrupt = kernelBridge()?.interruptSignal;
+  if (!user) return interrupt;
+  if (!interrupt) return user;
+  return AbortSignal.any([user, interrupt]);
+}
+
+function toIndexable<T>(where: string, items: Items<T>): ArrayLike<T> & { slice?: (start: number, end: number) => ArrayLike<T> } {
+  if (Array.isArray(items) || ArrayBuffer.isView(items)) return items as ArrayLike<T>;
+  if (items !== null && typeof items === "object") {
+    if (Symbol.iterator in items) return Array.from(items as Iterable<T>);
+    if (typeof (items as ArrayLike<T>).length === "number") return Array.from(items as ArrayLike<T>);
+  }
+  throw new TypeError(`${where}: expected \`items\` to be an array, a typed array or an iterable, got \`${String(items)}\` (${typeof items})`);
+}
+
+function isSharedView(value: unknown): boolean {
+  return ArrayBuffer.isView(value) && value.buffer instanceof SharedArrayBuffer;
+}
+
+class WorkerPool implements Pool {
+  readonly threads: number;
+  readonly trace: TaskTrace;
+  readonly #piscina: Piscina;
+  readonly #relay: OutputRelay;
+  readonly #board = new WorkerBoard();
+  readonly #progress: ProgressOption;
+  readonly #window: number;
+  /** Calls not yet fully handed to piscina, oldest first (head index instead of shift(): O(1) per take). */
+  #queue: Batch[] = [];
+  #queueHead = 0;
+  /** Tasks handed to piscina without a reply yet. */
+  #running = 0;
+  /** Tasks by id from hand-off until settled (after the reply, they may still wait for their output). */
+  readonly #tasks = new Map<number, Task>();
+  readonly #unsettled = new Set<Batch>();
+  #idleWaiters: Array<() => void> = [];
+  #lastTaskId = 0;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: PoolOptions) {
+    const threads = checkPositiveInteger("createPool", "threads", options.threads ?? availableParallelism());
+    const traceLimit = checkPositiveInteger("createPool", "traceLimit", options.traceLimit ?? 100_000);
+    this.threads = threads;
+    this.#window = threads * WINDOW_PER_THREAD;
+    this.#progress = options.progress ?? "auto";
+    this.trace = new TaskTrace(threads, performance.now(), traceLimit);
+    this.#relay = new OutputRelay(
+      (id) => this.#tasks.get(id),
+      (id) => {
+        const task = this.#tasks.get(id);
+        if (task) this.#settle(task);
+      },
+    );
+    const workerData: PoolWorkerData = {
+      outputChannel: this.#relay.channelName,
+      mainTimeOriginMs: performance.timeOrigin,
+      board: this.#board.buffer,
+      cwd: process.cwd(),
+      pardisRoot: packageRoot(),
+    };
+    this.#piscina = new Piscina({
+      filename: new URL("./worker-entry.js", import.meta.url).href,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: Infinity,
+      concurrentTasksPerWorker: 1,
+      // The pool records its own trace; piscina's histograms would be a second, unused copy.
+      recordTiming: false,
+      workerData,
+      ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+    });
+    // piscina emits 'error' for a worker that fails with no task on it; unhandled, that would throw.
+    this.#piscina.on("error", (error: unknown) => {
+      process.stderr.write(`pardis pool: a worker failed between tasks and was replaced: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  run(task: TaskFunction<any, any> | WorkerModuleRef, arg?: unknown, options: RunOptions = {}): Promise<any> {
+    return this.#start("run", "pool.run", task, options, (target) => {
+      const transferList = options.transferList ? [...options.transferList] : undefined;
+      return { input: arg, itemCount: 1, chunkSize: 1, chunks: 1, initial: undefined, transferList, label: target, assemble: (results) => results[0] };
+    });
+  }
+
+  map(fn: MapFunction<any, any> | WorkerModuleRef, items: Items<unknown>, options: MapOptions = {}): Promise<any> {
+    return this.#start("map", "pool.map", fn, options, (label) => {
+      const list = toIndexable("pool.map", items);
+      const chunkSize = this.#chunkSize("pool.map", options.chunkSize, list.length);
+      return {
+        input: list,
+        itemCount: list.length,
+        chunkSize,
+        chunks: Math.ceil(list.length / chunkSize),
+        initial: undefined,
+        transferList: undefined,
+        label,
+        assemble: (results) => {
+          const out: unknown[] = [];
+          for (const part of results as unknown[][]) for (let i = 0; i < part.length; i++) out.push(part[i]);
+          return out;
+        },
+      };
+    });
+  }
+
+  reduce(reducer: ReduceFunction<any, any>, items: Items<unknown>, initial: unknown, options: ReduceOptions<any> = {}): Promise<any> {
+    const combine = options.combine ?? reducer;
+    if (typeof combine !== "function") throw new TypeError(`pool.reduce: expected \`combine\` to be a function, got ${typeof combine}`);
+    return this.#start("reduce", "pool.reduce", reducer, options, (label) => {
+      const list = toIndexable("pool.reduce", items);
+      const chunkSize = this.#chunkSize("pool.reduce", options.chunkSize, list.length);
+      return {
+        input: list,
+        itemCount: list.length,
+        chunkSize,
+        chunks: Math.ceil(list.length / chunkSize),
+        initial,
+        transferList: undefined,
+        label,
+        // The reducer runs on the main thread here too, which is fine: it only sees one value per chunk.
+        assemble: (results) => (results.length === 0 ? initial : results.reduce((left, right) => (combine as (a: unknown, b: unknown) => unknown)(left, right))),
+      };
+    });
+  }
+
+  #chunkSize(where: string, requested: number | undefined, itemCount: number): number {
+    if (requested !== undefined) return checkPositiveInteger(where, "chunkSize", requested);
+    return Math.max(1, Math.ceil(itemCount / (this.threads * CHUNKS_PER_THREAD)));
+  }
+
+  #start(
+    mode: Mode,
+    where: string,
+    target: unknown,
+    options: MapOptions & RunOptions,
+    shape: (label: string) => Pick<Batch, "input" | "itemCount" | "chunkSize" | "chunks" | "initial" | "label" | "assemble"> & {
+      transferList: TransferListItem[] | undefined;
+    },
+  ): Promise<unknown> {
+    let code: CodeRef;
+    let label: string;
+    try {
+      if (typeof target === "function") ({ code, label } = shipFunction(target));
+      else ({ code, label } = moduleTarget(target as WorkerModuleRef));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.#closed) return Promise.reject(poolClosed(label));
+    const userSignal = checkSignal(where, options.signal);
+    const { transferList, ...batchShape } = shape(label);
+    const signal = taskSignal(userSignal);
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(taskCancelled(label, signal.reason));
+      const runOptions: Batch["runOptions"] = {};
+      if (signal) runOptions.signal = signal;
+      if (transferList) runOptions.transferList = transferList;
+      const batch: Batch = {
+        ...batchShape,
+        code,
+        mode,
+        nextChunk: 0,
+        results: new Array(batchShape.chunks),
+        remaining: batchShape.chunks,
+        settled: false,
+        queuedMs: performance.now(),
+        signal,
+        runOptions,
+        writer: boundWriter(),
+        progress: undefined,
+        onAbort: undefined,
+        resolve,
+        reject,
+      };
+      if (batch.chunks === 0) return resolve(batch.assemble([]));
+      if (mode !== "run") batch.progress = MapProgress.start(options.progress ?? this.#progress, `${label} (${batch.itemCount} items)`, batch.itemCount, batch.chunks);
+      if (signal) {
+        batch.onAbort = () => this.#fail(batch, taskCancelled(label, signal.reason));
+        signal.addEventListener("abort", batch.onAbort, { once: true });
+      }
+      this.#unsettled.add(batch);
+      this.#queue.push(batch);
+      this.#pump();
+    });
+  }
+
+  /** Hands tasks to piscina until the window is full or nothing is queued. */
+  #pump(): void {
+    while (this.#running < this.#window && this.#queueHead < this.#queue.length) {
+      const batch = this.#queue[this.#queueHead]!;
+      if (batch.settled || batch.nextChunk >= batch.chunks) {
+        this.#queue[this.#queueHead++] = undefined as unknown as Batch;
+        if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
+          this.#queue = this.#queue.slice(this.#queueHead);
+          this.#queueHead = 0;
+        }
+        continue;
+      }
+      this.#dispatch(batch, batch.nextChunk++);
+    }
+  }
+
+  #dispatch(batch: Batch, chunk: number): void {
+    const id = ++this.#lastTaskId;
+    const first = chunk * batch.chunkSize;
+    let arg = batch.input;
+    let items: number | undefined;
+    let runOptions = batch.runOptions;
+    if (batch.mode !== "run") {
+      const list = batch.input as ArrayLike<unknown> & { slice(start: number, end: number): ArrayLike<unknown> };
+      const end = Math.min(first + batch.chunkSize, batch.itemCount);
+      arg = list.slice(first, end);
+      items = end - first;
+      // A typed array's slice is a fresh copy nobody else holds: move it instead of copying it again.
+      if (ArrayBuffer.isView(arg) && !isSharedView(arg)) runOptions = { ...runOptions, transferList: [(arg as ArrayBufferView).buffer as ArrayBuffer] };
+    }
+    const task: Task = {
+      id,
+      batch,
+      chunk,
+      first,
+      items,
+      reply: undefined,
+      writer: batch.writer,
+      outputsReceived: 0,
+      outputsExpected: -1,
+      waitingForOutput: false,
+    };
+    this.#tasks.set(id, task);
+    this.#running++;
+    const request: TaskRequest = { id, code: batch.code, mode: batch.mode, arg, first };
+    if (batch.mode === "reduce") request.initial = batch.initial;
+    this.#piscina.run(request, runOptions as Parameters<Piscina["run"]>[1]).then(
+      (reply: TaskReply) => this.#onReply(task, reply),
+      (error: unknown) => this.#onRejected(task, error),
+    );
+  }
+
+  #onReply(task: Task, reply: TaskReply): void {
+    this.#running--;
+    task.reply = reply;
+    // The task's output may still be on its way; it settles once the last of it is written.
+    if (this.#relay.caughtUp(task, reply.outputs)) this.#settle(task);
+    this.#pump();
+  }
+
+  #settle(task: Task): void {
+    this.#tasks.delete(task.id);
+    const reply = task.reply!;
+    const batch = task.batch;
+    this.#record(task, reply.ok ? "ok" : "error", reply.worker, reply.startedMs, reply.endedMs);
+    if (batch.settled) return;
+    if (!reply.ok) return this.#fail(batch, taskFailed(batch.label, reply.value as Parameters<typeof taskFailed>[1]));
+    batch.results[task.chunk] = reply.value;
+    if (task.items !== undefined) batch.progress?.tick(task.items);
+    if (--batch.remaining === 0) this.#complete(batch);
+  }
+
+  #onRejected(task: Task, error: unknown): void {
+    this.#running--;
+    this.#tasks.delete(task.id);
+    const batch = task.batch;
+    // No reply will say where the task ran: the board knows if a worker had started it.
+    const where = this.#board.find(task.id);
+    const cancelled = error instanceof Error && error.name === "AbortError";
+    this.#record(task, cancelled ? "cancelled" : "error", where?.worker ?? -1, where?.startedMs, performance.now());
+    if (!batch.settled) this.#fail(batch, fromRejection(batch.label, error, batch.signal));
+    this.#pump();
+  }
+
+  #record(task: Task | { id: number; batch: Batch; chunk: number; first: number; items: number | undefined }, status: TaskRecord["status"], worker: number, startedMs: number | undefined, endedMs: number): void {
+    const batch = task.batch;
+    const record: TaskRecord = {
+      id: task.id,
+      worker,
+      label: task.items === undefined ? batch.label : `${batch.label} [${task.first}..${task.first + task.items - 1}]`,
+      queuedMs: batch.queuedMs,
+      endedMs,
+      status,
+    };
+    if (startedMs !== undefined) record.startedMs = startedMs;
+    if (task.items !== undefined) record.items = task.items;
+    this.trace.add(record);
+  }
+
+  #complete(batch: Batch): void {
+    this.#finish(batch);
+    let value: unknown;
+    try {
+      value = batch.assemble(batch.results);
+    } catch (error) {
+      return batch.reject(error);
+    }
+    batch.resolve(value);
+  }
+
+  #fail(batch: Batch, error: unknown): void {
+    if (batch.settled) return;
+    this.#finish(batch);
+    // Chunks never handed to a worker end here, as cancelled tasks that never started.
+    const endedMs = performance.now();
+    for (let chunk = batch.nextChunk; chunk < batch.chunks; chunk++) {
+      const first = chunk * batch.chunkSize;
+      const items = batch.mode === "run" ? undefined : Math.min(batch.chunkSize, batch.itemCount - first);
+      this.#record({ id: ++this.#lastTaskId, batch, chunk, first, items }, "cancelled", -1, undefined, endedMs);
+    }
+    batch.nextChunk = batch.chunks;
+    batch.reject(error);
+  }
+
+  #finish(batch: Batch): void {
+    batch.settled = true;
+    if (batch.onAbort) batch.signal!.removeEventListener("abort", batch.onAbort);
+    batch.progress?.end();
+    batch.input = undefined;
+    this.#unsettled.delete(batch);
+    if (this.#unsettled.size === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+  }
+
+  close(options: { force?: boolean } = {}): Promise<void> {
+    this.#closed = true;
+    this.#closing ??= (async () => {
+      if (options.force) {
+        for (const batch of [...this.#unsettled]) this.#fail(batch, taskCancelled(batch.label, new Error("the pool was closed")));
+      } else if (this.#unsettled.size > 0) {
+        await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+      }
+      await this.#piscina.destroy();
+      this.#relay.close();
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * A pool of `threads` workers (default: the cores this process may use) that
+ * runs functions written anywhere, notebook cells included. Create it once
+ * and reuse it: starting workers costs tens of milliseconds.
+ */
+export function createPool(options: PoolOptions = {}): Pool {
+  if (options === null || typeof options !== "object") throw new TypeError(`createPool: expected an options object, got ${typeof options}`);
+  return new WorkerPool(options);
+}

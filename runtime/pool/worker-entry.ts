@@ -1,0 +1,225 @@
+/**
+ * The one file every pool worker loads (piscina calls its default export once
+ * per task). It compiles shipped functions once per hash, imports worker
+ * modules once, runs a task in one of three modes, and answers with the
+ * result or the error as data plus the times and the worker index the trace
+ * needs. Kept small on purpose: every line here runs once per task.
+ */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { inspect } from "node:util";
+import vm from "node:vm";
+import { BroadcastChannel, workerData } from "node:worker_threads";
+import {
+  BOARD_NEXT_WORKER,
+  BOARD_SLOTS,
+  BOARD_STARTED_BASE_F64,
+  BOARD_TASK_BASE,
+  LOOP_GUARD_NAME,
+  LOOP_TICKS_NAME,
+  type CodeRef,
+  type PoolWorkerData,
+  type TaskReply,
+  type TaskRequest,
+  type ThrownError,
+} from "./protocol.js";
+import { TaskOutput } from "./worker-output.js";
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+const data = workerData as PoolWorkerData;
+const board = new Int32Array(data.board);
+const boardStarted = new Float64Array(data.board);
+/** 0..threads-1 for the first workers, higher for replacements, in the order workers start. */
+const workerIndex = Atomics.add(board, BOARD_NEXT_WORKER, 1);
+const slot = workerIndex % BOARD_SLOTS;
+// performance.now() counts from this thread's own start; shifting by the
+// difference of the time origins puts worker and main timestamps on one clock.
+const clockShiftMs = performance.timeOrigin - data.mainTimeOriginMs;
+
+const channel = new BroadcastChannel(data.outputChannel);
+channel.unref();
+const output = new TaskOutput(channel);
+output.install();
+
+const globals = globalThis as Record<string, unknown>;
+// Loop guards were compiled into the learner's function by the kernel. In a
+// pool worker there is no interrupt flag to read: an interrupt terminates the
+// worker. The guard still shows output of a loop that prints and then spins.
+globals[LOOP_GUARD_NAME] = () => output.flushIfDue();
+globals[LOOP_TICKS_NAME] = 0;
+const fromNotebook = createRequire(join(data.cwd, "__pool_worker__.js"));
+const fromPardis = createRequire(join(data.pardisRoot, "package.json"));
+globals.require = Object.assign(
+  (id: string) => (id === "pardis" || id.startsWith("pardis/") ? fromPardis(id) : fromNotebook(id)),
+  { resolve: fromNotebook.resolve, cache: fromNotebook.cache },
+);
+// What TypeScript's CommonJS output calls for `await import("x")` inside a function.
+globals.__importDefault = (mod: any) => (mod && mod.__esModule ? mod : { default: mod });
+globals.__importStar = (mod: any) => (mod && (mod.__esModule || Object.prototype.toString.call(mod) === "[object Module]") ? mod : { ...mod, default: mod });
+
+// Shared primitives lose their prototypes in structured clone; runtime/sync
+// puts them back. Optional so that pools work before and without that module.
+const syncEntry = "../sync/index.js";
+const sync = (await import(syncEntry).catch(() => undefined)) as { reviveShared?: <T>(value: T) => T } | undefined;
+const revive = typeof sync?.reviveShared === "function" ? sync.reviveShared : undefined;
+
+const compiled = new Map<string, AnyFunction>();
+const modules = new Map<string, AnyFunction>();
+
+function compileSource(code: Extract<CodeRef, { kind: "source" }>): AnyFunction {
+  let fn = compiled.get(code.hash);
+  if (fn === undefined) {
+    fn = new vm.Script(code.code, { filename: code.filename, lineOffset: -1 }).runInThisContext() as AnyFunction;
+    compiled.set(code.hash, fn);
+  }
+  return fn;
+}
+
+async function loadModule(code: Extract<CodeRef, { kind: "module" }>): Promise<AnyFunction> {
+  const key = `${code.url}#${code.name}`;
+  const namespace = (await import(code.url)) as Record<string, unknown>;
+  let fn = namespace[code.name];
+  // A CommonJS module that assigns a function to module.exports has it as default.
+  if (fn === undefined && code.name !== "default" && typeof namespace.default === "object" && namespace.default !== null) {
+    fn = (namespace.default as Record<string, unknown>)[code.name];
+  }
+  if (typeof fn !== "function") {
+    const exported = Object.keys(namespace).join(", ") || "nothing";
+    throw new TypeError(`Expected ${code.url} to export a function named "${code.name}", but it exports ${exported}`);
+  }
+  modules.set(key, fn as AnyFunction);
+  return fn as AnyFunction;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
+}
+
+/** Which item of a chunk threw, for the error message. */
+class ItemError {
+  constructor(
+    readonly error: unknown,
+    readonly index: number,
+  ) {}
+}
+
+// A map chunk runs synchronously as long as the function does; the first
+// promise switches to awaiting each item (in order, like an async for loop).
+function mapChunk(fn: AnyFunction, items: ArrayLike<unknown>, first: number): unknown[] | Promise<unknown[]> {
+  const results: unknown[] = [];
+  for (let i = 0; i < items.length; i++) {
+    let value: unknown;
+    try {
+      value = fn(items[i], first + i);
+    } catch (error) {
+      throw new ItemError(error, first + i);
+    }
+    if (isThenable(value)) return mapChunkAsync(fn, items, first, results, i, value);
+    results.push(value);
+  }
+  return results;
+}
+
+async function mapChunkAsync(fn: AnyFunction, items: ArrayLike<unknown>, first: number, results: unknown[], from: number, pending: PromiseLike<unknown>): Promise<unknown[]> {
+  for (let i = from; i < items.length; i++) {
+    try {
+      results.push(await (i === from ? pending : fn(items[i], first + i)));
+    } catch (error) {
+      throw new ItemError(error, first + i);
+    }
+  }
+  return results;
+}
+
+function reduceChunk(fn: AnyFunction, items: ArrayLike<unknown>, first: number, initial: unknown): unknown {
+  let accumulator = initial;
+  for (let i = 0; i < items.length; i++) {
+    let value: unknown;
+    try {
+      value = fn(accumulator, items[i], first + i);
+    } catch (error) {
+      throw new ItemError(error, first + i);
+    }
+    if (isThenable(value)) return reduceChunkAsync(fn, items, first, i, value);
+    accumulator = value;
+  }
+  return accumulator;
+}
+
+async function reduceChunkAsync(fn: AnyFunction, items: ArrayLike<unknown>, first: number, from: number, pending: PromiseLike<unknown>): Promise<unknown> {
+  let accumulator: unknown;
+  for (let i = from; i < items.length; i++) {
+    try {
+      accumulator = await (i === from ? pending : fn(accumulator, items[i], first + i));
+    } catch (error) {
+      throw new ItemError(error, first + i);
+    }
+  }
+  return accumulator;
+}
+
+function thrown(error: unknown): ThrownError & { item?: number } {
+  const item = error instanceof ItemError ? error.index : undefined;
+  const original = error instanceof ItemError ? error.error : error;
+  const described: ThrownError & { item?: number } =
+    original instanceof Error
+      ? { name: original.name, message: original.message, stack: original.stack ?? `${original.name}: ${original.message}` }
+      : { name: "Error", message: `a non-error value was thrown: ${inspect(original, { depth: 2 })}`, stack: "", notAnError: true };
+  const code = (original as { code?: unknown } | null)?.code;
+  if (typeof code === "string" || typeof code === "number") described.code = code;
+  if (item !== undefined) described.item = item;
+  return described;
+}
+
+function execute(fn: AnyFunction, request: TaskRequest): unknown {
+  const arg = revive ? revive(request.arg) : request.arg;
+  if (request.mode === "run") return fn(arg);
+  if (request.mode === "map") return mapChunk(fn, arg as ArrayLike<unknown>, request.first);
+  return reduceChunk(fn, arg as ArrayLike<unknown>, request.first, request.initial);
+}
+
+function begin(request: TaskRequest): number {
+  const startedMs = clockShiftMs + performance.now();
+  boardStarted[BOARD_STARTED_BASE_F64 + slot] = startedMs;
+  // Release: a main thread that reads this task id also sees the start time written above.
+  Atomics.store(board, BOARD_TASK_BASE + slot, request.id);
+  output.begin(request.id);
+  return startedMs;
+}
+
+function reply(ok: boolean, value: unknown, startedMs: number): TaskReply {
+  const outputs = output.end();
+  Atomics.store(board, BOARD_TASK_BASE + slot, 0);
+  return { ok, value, worker: workerIndex, startedMs, endedMs: clockShiftMs + performance.now(), outputs };
+}
+
+/** piscina's task handler. Synchronous for synchronous functions (no await between tasks), a promise otherwise. */
+export default function runTask(request: TaskRequest): TaskReply | Promise<TaskReply> {
+  const startedMs = begin(request);
+  let fn: AnyFunction | undefined;
+  let result: unknown;
+  try {
+    fn = request.code.kind === "source" ? compileSource(request.code) : modules.get(`${request.code.url}#${request.code.name}`);
+    if (fn === undefined) return runWithModule(request, startedMs);
+    result = execute(fn, request);
+  } catch (error) {
+    return reply(false, thrown(error), startedMs);
+  }
+  if (isThenable(result)) {
+    return Promise.resolve(result).then(
+      (value) => reply(true, value, startedMs),
+      (error) => reply(false, thrown(error), startedMs),
+    );
+  }
+  return reply(true, result, startedMs);
+}
+
+async function runWithModule(request: TaskRequest, startedMs: number): Promise<TaskReply> {
+  try {
+    const fn = await loadModule(request.code as Extract<CodeRef, { kind: "module" }>);
+    return reply(true, await execute(fn, request), startedMs);
+  } catch (error) {
+    return reply(false, thrown(error), startedMs);
+  }
+}
