@@ -2,13 +2,14 @@
  * Mutex under real contention from worker threads, its timeouts, its async
  * twin on the main thread, and the misuse it reports.
  */
-import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { PardisError } from "../../runtime/core/index.js";
 import { CONTENDED, MUTEX } from "../../runtime/sync/layout.js";
 import { Latch, Mutex, Semaphore, reviveShared, sharedArray } from "../../runtime/sync/index.js";
 import { assertBuilt, isSettled, runWorkers, startWorker, stopWorkers, until } from "./sync-workers.js";
 
 beforeAll(assertBuilt);
+vi.setConfig({ testTimeout: 30_000 });
 afterEach(stopWorkers);
 
 const stateOf = (mutex: Mutex) => () => Atomics.load(new Int32Array(mutex.buffer), mutex.index + MUTEX.state);

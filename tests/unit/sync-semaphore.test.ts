@@ -8,7 +8,7 @@ import { SEMAPHORE } from "../../runtime/sync/layout.js";
 import { Barrier, Latch, Semaphore, sharedArray } from "../../runtime/sync/index.js";
 import { assertBuilt, isSettled, runWorkers, startWorker, stopWorkers, until } from "./sync-workers.js";
 
-vi.setConfig({ testTimeout: 60_000 });
+vi.setConfig({ testTimeout: 30_000 });
 beforeAll(assertBuilt);
 afterEach(stopWorkers);
 

@@ -65,6 +65,8 @@ globalThis.__name = (fn) => fn;
 `;
 
 const running = new Set<Worker>();
+/** Bumped by stopWorkers (afterEach), so loops of a test that timed out stop. */
+let testGeneration = 0;
 
 export interface StartedWorker<R> {
   worker: Worker;
@@ -111,6 +113,7 @@ export function nextNote(worker: Worker): Promise<unknown> {
 
 /** Terminates every worker still running (a failed or timed-out test leaves some blocked). */
 export async function stopWorkers(): Promise<void> {
+  testGeneration++;
   await Promise.all([...running].map((worker) => worker.terminate()));
   running.clear();
 }
@@ -121,7 +124,12 @@ export async function stopWorkers(): Promise<void> {
  * as a mutex word turning "contended" when it goes to sleep.
  */
 export async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+  const generation = testGeneration;
+  while (!condition()) {
+    // A test that timed out must not leave this loop spinning under the next one.
+    if (generation !== testGeneration) throw new Error("until(): the test ended before the condition held");
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** Whether `promise` has settled, after letting pending callbacks run once. */
