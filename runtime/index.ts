@@ -5,3 +5,4 @@
  */
 export * from "./viz/index.js";
 export * from "./pool/index.js";
+export * from "./sync/index.js";
