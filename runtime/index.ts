@@ -6,3 +6,4 @@
 export * from "./viz/index.js";
 export * from "./pool/index.js";
 export * from "./sync/index.js";
+export * from "./explore/index.js";

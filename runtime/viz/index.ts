@@ -8,3 +8,4 @@ export type { Comm } from "./kernel-bridge.js";
 export { gantt, laneName, NEVER_STARTED_LANE, type GanttFigure, type GanttOptions } from "./gantt.js";
 export { occupancy, describeOccupancy, type Occupancy, type WorkerOccupancy } from "./occupancy.js";
 export { speedupPlot, speedupStats, describeSpeedup, type SpeedupFigure, type SpeedupStats, type SpeedupRow } from "./speedup-plot.js";
+export { scheduleTimeline, scheduleTimelineSpec, explorationView, explorationBundle, showExploration, type ScheduleTimelineOptions } from "./schedule-timeline.js";
