@@ -9,7 +9,6 @@ export {
   type PoolOptions,
   type RunOptions,
   type MapOptions,
-  type ReduceOptions,
   type TaskFunction,
   type MapFunction,
   type ReduceFunction,

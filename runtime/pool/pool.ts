@@ -56,11 +56,6 @@ export interface MapOptions {
   progress?: ProgressOption;
 }
 
-export interface ReduceOptions<A> extends MapOptions {
-  /** Combines two chunks' results on the main thread, in item order. @default the reducer itself */
-  combine?: (left: A, right: A) => A;
-}
-
 /** A function a worker can run: it receives everything it needs as its argument. */
 export type TaskFunction<A, R> = (arg: A) => R;
 export type MapFunction<T, R> = (item: T, index: number) => R;
@@ -77,13 +72,15 @@ export interface Pool {
   map<T, R>(fn: MapFunction<T, R>, items: Items<T>, options?: MapOptions): Promise<Array<Awaited<R>>>;
   map<R = unknown>(fn: WorkerModuleRef, items: Items<unknown>, options?: MapOptions): Promise<R[]>;
   /**
-   * Like `items.reduce(reducer, initial)`, in parallel: each chunk is reduced
-   * in a worker starting from `initial`, and the chunks' results are combined
-   * in order on the main thread with `options.combine` (default: `reducer`).
-   * So `initial` must be neutral (0 for a sum, 1 for a product, [] for
-   * concatenation) and the operation associative.
+   * A parallel `items.reduce(reducer, initial)`: each chunk of items is folded
+   * in a worker with `reducer`, starting from `initial`, and the chunks'
+   * results are merged in item order on this thread with `combine`. So
+   * `initial` must be neutral for `combine` (0 for a sum, 1 for a product, []
+   * for concatenation) and `combine` associative. For a sum both are
+   * `(a, b) => a + b`; for counting, `reducer` is `(n) => n + 1` and `combine`
+   * is `(a, b) => a + b`.
    */
-  reduce<T, A>(reducer: ReduceFunction<T, A>, items: Items<T>, initial: A, options?: ReduceOptions<A>): Promise<A>;
+  reduce<T, A>(reducer: ReduceFunction<T, A>, items: Items<T>, combine: (left: A, right: A) => A, initial: A, options?: MapOptions): Promise<A>;
   /** Per-task records (queue wait, start, end, worker, outcome) and `trace.gantt()`. */
   readonly trace: PoolTrace;
   /**
@@ -268,10 +265,11 @@ class WorkerPool implements Pool {
     });
   }
 
-  reduce(reducer: ReduceFunction<any, any>, items: Items<unknown>, initial: unknown, options: ReduceOptions<any> = {}): Promise<any> {
-    const combine = options.combine ?? reducer;
-    if (typeof combine !== "function") throw new TypeError(`pool.reduce: expected \`combine\` to be a function, got ${typeof combine}`);
+  reduce(reducer: ReduceFunction<any, any>, items: Items<unknown>, combine: (left: any, right: any) => any, initial: unknown, options: MapOptions = {}): Promise<any> {
     return this.#start("reduce", "pool.reduce", reducer, options, (label) => {
+      if (typeof combine !== "function") {
+        throw new TypeError(`pool.reduce: expected \`combine\` (third argument) to be a function merging two chunk results, got ${typeof combine}`);
+      }
       const list = toIndexable("pool.reduce", items);
       const chunkSize = this.#chunkSize("pool.reduce", options.chunkSize, list.length);
       return {
@@ -282,8 +280,8 @@ class WorkerPool implements Pool {
         initial,
         transferList: undefined,
         label,
-        // The reducer runs on the main thread here too, which is fine: it only sees one value per chunk.
-        assemble: (results) => (results.length === 0 ? initial : results.reduce((left, right) => (combine as (a: unknown, b: unknown) => unknown)(left, right))),
+        // combine runs here, on the caller's thread: it sees one value per chunk.
+        assemble: (results) => (results.length === 0 ? initial : results.reduce((left, right) => combine(left, right))),
       };
     });
   }
@@ -311,8 +309,15 @@ class WorkerPool implements Pool {
       return Promise.reject(error);
     }
     if (this.#closed) return Promise.reject(poolClosed(label));
-    const userSignal = checkSignal(where, options.signal);
-    const { transferList, ...batchShape } = shape(label);
+    let userSignal: AbortSignal | undefined;
+    let shaped: ReturnType<typeof shape>;
+    try {
+      userSignal = checkSignal(where, options.signal);
+      shaped = shape(label);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { transferList, ...batchShape } = shaped;
     const signal = taskSignal(userSignal);
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(taskCancelled(label, signal.reason));

@@ -96,7 +96,10 @@ export function fromRejection(label: string, error: unknown, signal: AbortSignal
       ? "ran out of memory"
       : error instanceof Error && /exited with code/.test(error.message)
         ? `exited (${error.message.replace(/^worker /, "")}: process.exit or a fatal error)`
-        : `died (${error instanceof Error ? error.message : String(error)})`;
+        : error instanceof Error
+          ? `died (${error.message})`
+          : // Errors that cannot be cloned arrive as {}: in practice a result holding a function or symbol.
+            "died of an error that could not be reported (usually a result that cannot be copied between threads: an object holding a function or a symbol)";
   const crashed = new PardisError("worker-crashed", `The worker running ${spoken(label)} ${what}; the pool started a new worker in its place.`, { cause: error });
   crashed.stack = `${crashed.name}: ${crashed.message}`;
   return crashed;

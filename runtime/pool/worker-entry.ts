@@ -188,7 +188,22 @@ function begin(request: TaskRequest): number {
   return startedMs;
 }
 
+/**
+ * A result that cannot be cloned would make piscina's reply throw inside the
+ * worker and kill it, with an error that does not survive the trip either.
+ * The common case, returning a function, is caught here and reported properly.
+ */
+function uncloneable(value: unknown): ThrownError | undefined {
+  if (typeof value !== "function" && typeof value !== "symbol") return undefined;
+  const message = `the result is a ${typeof value}, which cannot be copied back to the caller; return data (numbers, strings, arrays, plain objects) instead`;
+  return { name: "DataCloneError", message, stack: "" };
+}
+
 function reply(ok: boolean, value: unknown, startedMs: number): TaskReply {
+  if (ok) {
+    const problem = uncloneable(value);
+    if (problem) return reply(false, problem, startedMs);
+  }
   const outputs = output.end();
   Atomics.store(board, BOARD_TASK_BASE + slot, 0);
   return { ok, value, worker: workerIndex, startedMs, endedMs: clockShiftMs + performance.now(), outputs };
