@@ -30,6 +30,12 @@ interface Arrival {
  * lets a waiter that times out take its arrival back atomically, only if its
  * generation has not ended: the barrier stays usable after a timeout (unlike
  * Java's and Python's, which break). Generations count modulo 2^15.
+ *
+ * Waiters sleep at once instead of spinning first: a barrier's last arriver is
+ * often a thread still computing, and with more runnable threads than cores
+ * (a notebook's kernel next to its pool) a spinning waiter takes the core it
+ * needs. Measured on the shared 2-core machine, spinning 1000 to 5000 loads
+ * before sleeping made 2-thread crossings 1.5 to 6x slower.
  */
 export class Barrier implements SharedHandle<"Barrier"> {
   readonly pardisSync = "Barrier" as const;

@@ -5,6 +5,17 @@
  * arguments) and call reviveShared on what arrives. Blocking methods
  * (Atomics.wait) are for worker threads; each has an async twin
  * (Atomics.waitAsync) for threads whose event loop must keep running.
+ *
+ * ```ts
+ * // main thread (a notebook cell)
+ * const counter = sharedArray(Int32Array, 1);
+ * const mutex = new Mutex();
+ * worker.postMessage({ counter, mutex });           // or pool.run(fn, { counter, mutex })
+ *
+ * // worker thread
+ * const { counter, mutex } = reviveShared(message);  // pools do this for you
+ * mutex.withLock(() => { counter[0]++; });
+ * ```
  */
 export { sharedArray, isShared, type SharedArrayConstructor } from "./shared-array.js";
 export { SyncMemory, type SharedHandle, type PlacementOptions } from "./memory.js";
