@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { Barrier, Latch, SyncMemory, sharedArray } from "../../runtime/sync/index.js";
-import { assertBuilt, runWorkers, startWorker, stopWorkers, until } from "./sync-workers.js";
+import { assertBuilt, isSettled, runWorkers, startWorker, stopWorkers, until } from "./sync-workers.js";
 
 // A broken barrier strands threads: the timeout is the failure bound, never the sequencing.
 vi.setConfig({ testTimeout: 30_000 });
@@ -61,6 +61,22 @@ describe("Barrier across generations", () => {
     const workers = await done;
     expect(workers.map((w) => w.lagging)).toEqual([0, 0]);
     expect(serial + workers[0]!.serial + workers[1]!.serial).toBe(generations);
+  });
+});
+
+describe("Barrier on the main thread (async)", () => {
+  test("waitAsync returns to the event loop at once; the worker is let in only afterwards", async () => {
+    const data = { barrier: new Barrier(2), go: new Latch(1) };
+    const passed = data.barrier.waitAsync();
+    const { result } = startWorker((_sync, { barrier, go }) => {
+      go.wait();
+      return barrier.wait();
+    }, data);
+    expect(await isSettled(passed)).toBe(false);
+    data.go.countDown(); // unreachable had waitAsync blocked this thread
+    const [mainSerial, workerSerial] = [await passed, await result];
+    expect(mainSerial).toBe(false);
+    expect(workerSerial).toBe(true);
   });
 });
 
