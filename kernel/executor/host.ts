@@ -67,7 +67,10 @@ export class ExecutorHost implements Interpreter {
       workerData: { pardisRoot: options.pardisRoot, cwd: options.cwd, interruptFlag: this.#interruptFlag },
       stdout: true,
       stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: options.heapMbMax ?? 4096 },
+      // A young generation of 8 MiB instead of V8's default (up to 3 × 16 MiB)
+      // keeps about 23 MiB less resident after start, with no measurable cost on
+      // cell compilation or allocation-heavy cells (tests/bench/kernel.bench.ts).
+      resourceLimits: { maxOldGenerationSizeMb: options.heapMbMax ?? 4096, maxYoungGenerationSizeMb: 8 },
     });
     this.#worker = worker;
     let markReady!: () => void;
