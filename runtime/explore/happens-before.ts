@@ -51,7 +51,8 @@ interface CellHistory {
 
 export class HappensBefore {
   private readonly clocks: VectorClock[];
-  private readonly cells: CellHistory[];
+  /** Created on first access: most programs touch few of their cells. */
+  private readonly cells: Array<CellHistory | undefined>;
   private readonly mutexes = new Map<string, VectorClock>();
   private readonly finished: Array<VectorClock | undefined>;
   /** Cells that already raced in this run: one report per cell is enough. */
@@ -61,25 +62,40 @@ export class HappensBefore {
     private readonly threads: number,
     cellCount: number,
   ) {
-    // VirtualThread t starts at clock 1 in its own component, after the initial memory (clock 0 everywhere).
-    this.clocks = Array.from({ length: threads }, (_, t) => Array.from({ length: threads }, (_, i) => (i === t ? 1 : 0)));
-    this.cells = Array.from({ length: cellCount }, () => ({
-      writeThread: -1,
-      writeClock: 0,
-      writeStep: 0,
-      writeAtomic: false,
-      readClock: new Array<number>(threads).fill(0),
-      readStep: new Array<number>(threads).fill(0),
-      atomicReadClock: new Array<number>(threads).fill(0),
-      atomicReadStep: new Array<number>(threads).fill(0),
-      sync: undefined,
-    }));
-    this.finished = new Array<VectorClock | undefined>(threads).fill(undefined);
+    // Thread t starts at clock 1 in its own component, after the initial memory (clock 0 everywhere).
+    this.clocks = [];
+    for (let t = 0; t < threads; t++) {
+      const clock = new Array<number>(threads).fill(0);
+      clock[t] = 1;
+      this.clocks.push(clock);
+    }
+    this.cells = new Array<CellHistory | undefined>(cellCount);
+    this.finished = new Array<VectorClock | undefined>(threads);
+  }
+
+  private history(cell: number): CellHistory {
+    let history = this.cells[cell];
+    if (!history) {
+      const n = this.threads;
+      history = {
+        writeThread: -1,
+        writeClock: 0,
+        writeStep: 0,
+        writeAtomic: false,
+        readClock: new Array<number>(n).fill(0),
+        readStep: new Array<number>(n).fill(0),
+        atomicReadClock: new Array<number>(n).fill(0),
+        atomicReadStep: new Array<number>(n).fill(0),
+        sync: undefined,
+      };
+      this.cells[cell] = history;
+    }
+    return history;
   }
 
   /** Plain read; returns the race it completes, if any. */
   load(thread: number, cell: number, step: number): Race | undefined {
-    const history = this.cells[cell]!;
+    const history = this.history(cell);
     const race = this.againstWrite(thread, cell, history, step, "load");
     history.readClock[thread] = this.clocks[thread]![thread]!;
     history.readStep[thread] = step;
@@ -88,7 +104,7 @@ export class HappensBefore {
 
   /** Plain write. */
   store(thread: number, cell: number, step: number): Race | undefined {
-    const history = this.cells[cell]!;
+    const history = this.history(cell);
     const race = this.againstWrite(thread, cell, history, step, "store") ?? this.againstReads(thread, cell, history, step, "store", true);
     this.recordWrite(thread, history, step, false);
     history.atomicReadClock.fill(0);
@@ -97,7 +113,7 @@ export class HappensBefore {
 
   /** An atomic load, a failed compareExchange, or a wait's comparison: acquires the cell's releases. */
   atomicRead(thread: number, cell: number, step: number): Race | undefined {
-    const history = this.cells[cell]!;
+    const history = this.history(cell);
     if (history.sync) joinInto(this.clocks[thread]!, history.sync);
     const race = history.writeAtomic ? undefined : this.againstWrite(thread, cell, history, step, "atomic read");
     history.atomicReadClock[thread] = this.clocks[thread]![thread]!;
@@ -107,7 +123,7 @@ export class HappensBefore {
 
   /** An atomic store or read-modify-write: acquires, then releases. */
   atomicWrite(thread: number, cell: number, step: number): Race | undefined {
-    const history = this.cells[cell]!;
+    const history = this.history(cell);
     const clock = this.clocks[thread]!;
     if (history.sync) joinInto(clock, history.sync);
     const race =

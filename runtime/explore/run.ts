@@ -78,6 +78,9 @@ class StopThread extends Error {
   override name = "StopThread";
 }
 
+/** A settled promise to schedule microtasks with (Node's queueMicrotask also creates an async resource each time). */
+const RESOLVED = Promise.resolve();
+
 function never<T>(): Promise<T> {
   // A fresh promise each time: a shared one would keep every abandoned thread alive.
   return new Promise<T>(() => {});
@@ -184,9 +187,18 @@ export class Run {
     th.state = "ready";
     th.resume = resolve;
     this.inFlight--;
-    this.decide();
+    if (this.inFlight === 0) void RESOLVED.then(this.decideSoon);
     return promise as Promise<T>;
   }
+
+  /**
+   * The decision waits two microtasks after the last request, so that a thread
+   * that did not await its operation gets caught: it calls t.* again while the
+   * operation is pending, or its body returns (the body's promise reaction runs
+   * in between), before the operation is performed and the evidence is gone.
+   */
+  private readonly decideSoon = (): void => void RESOLVED.then(this.decideNow);
+  private readonly decideNow = (): void => this.decide();
 
   marker(thread: number, marker: Marker, name: string): void {
     if (this.over) return;
@@ -395,7 +407,7 @@ export class Run {
       ...(lost ? { lostNotify: { step: notified.step, thread: notified.thread } } : {}),
     };
     if (this.options.log) {
-      this.events.push({ step, thread: th.id, op: "wait", target: this.cellName(cell), value: "blocked", blocked: true, text: `wait ${this.cellName(cell)} == ${expected} → sleeps` });
+      this.events.push({ step, thread: th.id, op: "wait", target: this.cellName(cell), value: "blocked", blocked: true, text: `${describeOp(th.op!, this.cellName)} → sleeps` });
     }
   }
 

@@ -28,6 +28,19 @@ function family(op: string): (typeof FAMILIES)[number] {
   return FAMILIES.find((f) => f.ops.includes(op)) ?? (op.startsWith("atomic.") ? FAMILIES[1]! : FAMILIES[5]!);
 }
 
+/** Above this many steps the markers carry no text labels (hover still shows each log line). */
+const LABEL_STEPS_MAX = 30;
+
+const SHORT_OPS: Readonly<Record<string, string>> = { compareExchange: "cas", exchange: "xchg" };
+
+/** "cas lock", "load ready", "wake seq": the operation without the atomic prefix, and its target. */
+function shortLabel(event: ExploreEvent): string {
+  const op = event.op.startsWith("atomic.") ? event.op.slice("atomic.".length) : event.op;
+  if (event.op === "finish") return "end";
+  if (event.op === "note" || event.op === "assert" || event.op === "throw") return event.op;
+  return `${SHORT_OPS[op] ?? op}${event.target !== undefined ? ` ${event.target}` : ""}`;
+}
+
 function lane(thread: number): string {
   return `T${thread}`;
 }
@@ -35,6 +48,8 @@ function lane(thread: number): string {
 interface Placed {
   event: ExploreEvent;
   x: number;
+  /** 0 for the first event of its thread in its step, 1 for the next, ... */
+  rank: number;
 }
 
 /** x positions: the step, shifted for the 2nd, 3rd, ... event of the same thread in the same step. */
@@ -44,7 +59,7 @@ function place(events: readonly ExploreEvent[]): Placed[] {
     const key = `${event.thread}:${event.step}`;
     const k = seen.get(key) ?? 0;
     seen.set(key, k + 1);
-    return { event, x: event.step + Math.min(k, 4) * SAME_STEP_OFFSET };
+    return { event, x: event.step + Math.min(k, 4) * SAME_STEP_OFFSET, rank: k };
   });
 }
 
@@ -122,17 +137,26 @@ export function scheduleTimelineSpec(run: ExploreFailure | ReplayReport, options
     ),
   );
 
+  // Short labels next to the markers while they fit; above and below in turn, so neighbours do not collide.
+  const labelled = steps <= LABEL_STEPS_MAX;
   for (const fam of FAMILIES) {
     const mine = placed.filter((p) => family(p.event.op) === fam);
     if (mine.length === 0) continue;
     data.push({
       type: "scatter",
-      mode: "markers",
+      mode: labelled ? "markers+text" : "markers",
       name: fam.name,
       x: mine.map((p) => p.x),
       y: mine.map((p) => lane(p.event.thread)),
-      text: mine.map((p) => `step ${p.event.step}, T${p.event.thread}: ${p.event.text}`),
+      hovertext: mine.map((p) => `step ${p.event.step}, T${p.event.thread}: ${p.event.text}`),
       hoverinfo: "text",
+      ...(labelled
+        ? {
+            text: mine.map((p) => shortLabel(p.event)),
+            textposition: mine.map((p) => ((p.event.step + p.rank) % 2 === 0 ? "top center" : "bottom center")),
+            textfont: { size: 9, color: "#444" },
+          }
+        : {}),
       marker: { symbol: fam.symbol, size: 10, color: fam.colour, line: { width: 1, color: fam.colour } },
     });
   }
@@ -149,9 +173,10 @@ export function scheduleTimelineSpec(run: ExploreFailure | ReplayReport, options
         name: failure.kind,
         x: hit.map((p) => p.x),
         y: hit.map((p) => lane(p.event.thread)),
-        text: hit.map((p) => `step ${p.event.step}, T${p.event.thread}: ${p.event.text}`),
+        hovertext: hit.map((p) => `step ${p.event.step}, T${p.event.thread}: ${p.event.text}`),
         hoverinfo: "text",
-        marker: { symbol: "x-thin-open", size: 20, color: VIOLATION, line: { width: 3, color: VIOLATION } },
+        // A ring, so that the operation's own marker stays visible inside it.
+        marker: { symbol: "circle-open", size: 22, color: VIOLATION, line: { width: 2.5, color: VIOLATION } },
       });
     }
     shapes.push({ type: "line", xref: "x", yref: "paper", x0: failure.step, x1: failure.step, y0: 0, y1: 1, line: { color: VIOLATION, width: 2, dash: "dash" } });
@@ -181,9 +206,9 @@ export function scheduleTimelineSpec(run: ExploreFailure | ReplayReport, options
       title,
       xaxis: { title: "step", range: [-0.5, end + 0.3], zeroline: false, dtick: steps > 40 ? undefined : 1 },
       yaxis: { type: "category", categoryorder: "array", categoryarray: lanes, autorange: "reversed", title: "thread" },
-      height: 220 + 46 * threads,
-      margin: { t: 110, l: 60, r: 20, b: 50 },
-      legend: { orientation: "h", y: -0.25 },
+      height: 260 + 60 * threads,
+      margin: { t: 110, l: 60, r: 20, b: 110 },
+      legend: { orientation: "h", yanchor: "top", y: -0.18 - 0.6 / (threads + 2) },
       shapes,
       annotations,
       hovermode: "closest",
