@@ -64,7 +64,7 @@ interface ThreadState {
   resume: ((value: unknown) => void) | undefined;
   /** exit and arrive wait for the thread's next operation (see oracles.ts). */
   deferred: Array<{ marker: Marker; name: string }>;
-  /** Side-effect-free operations since the thread's last write, with their results, to notice a spin. */
+  /** Side-effect-free operations since the thread's last write: result and state epoch of the last of each kind, to notice a spin. */
   reads: Map<string, string>;
   /** The last of them, for messages. */
   spinKey: string | undefined;
@@ -101,6 +101,8 @@ export class Run {
   private readonly events: ExploreEvent[] = [];
   private readonly schedule: number[] = [];
   private step = 0;
+  /** Counts changes of state (memory, locks, waiters, finished threads), to tell a spin from progress. */
+  private epoch = 0;
   private previous = -1;
   private inFlight = 0;
   private finishedCount = 0;
@@ -323,6 +325,7 @@ export class Run {
       case "lock": {
         touch(fp, `l:${op.mutex}`, 2);
         this.owners.set(op.mutex, th.id);
+        this.epoch++;
         this.hb.lock(th.id, op.mutex);
         break;
       }
@@ -339,6 +342,7 @@ export class Run {
           });
         }
         this.owners.delete(op.mutex);
+        this.epoch++;
         this.hb.unlock(th.id, op.mutex);
         break;
       }
@@ -358,11 +362,13 @@ export class Run {
   /**
    * A thread spins when it repeats a side-effect-free operation (a load, a
    * failed compareExchange, a wait that did not sleep) and gets the same result
-   * as the last time, with no write of its own in between: a spin loop over one
-   * cell or several (Peterson's flag and turn). The run then lets another
-   * thread go first, as it does after a yield; otherwise a high-priority or
-   * first-in-order spinner would starve the thread it waits for and every
-   * correct spin lock would end in a step-limit failure.
+   * in the same state: no thread changed anything (memory, locks, waiters)
+   * since it did the same the last time. That covers spin loops over one cell
+   * or several (Peterson's flag and turn). The run then lets another thread go
+   * first, as after a yield; otherwise a high-priority or first-in-order
+   * spinner would starve the thread it waits for, and every correct spin lock
+   * would end in a step-limit failure. The schedules this leaves out only
+   * repeat a step that saw an unchanged state.
    */
   private noteSpin(th: ThreadState, op: Op, result: unknown, effectless: boolean): void {
     if (op.kind === "yield") {
@@ -376,22 +382,24 @@ export class Run {
       return;
     }
     const key = op.kind === "atomic" ? `${op.fn} ${this.cellName(op.cell)}` : `${op.kind} ${this.cellName((op as { cell: number }).cell)}`;
-    const seen = `${key} → ${String(result)}`;
+    const seen = `${String(result)}@${this.epoch}`;
     th.spinning = th.reads.get(key) === seen;
     th.reads.set(key, seen);
-    th.spinKey = seen;
+    th.spinKey = `${key} → ${String(result)}`;
   }
 
   private write(cell: number, value: number, step: number): void {
     if (this.memory[cell] === value) return;
     this.memory[cell] = value;
     this.lastChange[cell] = step;
+    this.epoch++;
   }
 
   private block(th: ThreadState, cell: number, expected: number, step: number): void {
     const queue = this.waiters.get(cell) ?? [];
     this.waiters.set(cell, queue);
     queue.push(th.id);
+    this.epoch++;
     th.state = "blocked";
     th.reads.clear();
     th.spinKey = undefined;
@@ -420,7 +428,10 @@ export class Run {
       this.hb.wake(th.id, id);
       this.threads[id]!.blocked = undefined;
     }
-    if (woken.length > 0) this.hb.released(th.id);
+    if (woken.length > 0) {
+      this.hb.released(th.id);
+      this.epoch++;
+    }
     return woken;
   }
 
@@ -429,6 +440,7 @@ export class Run {
     touch(this.footprint, `m${op.cell}`, 2);
     const queue = this.waiters.get(op.cell)!;
     queue.splice(queue.indexOf(th.id), 1);
+    this.epoch++;
     th.blocked = undefined;
     if (this.options.log) this.log(th.id, "timeout", `wait ${this.cellName(op.cell)} → "timed-out"`, this.cellName(op.cell), "timed-out");
     this.resume(th, "timed-out");
@@ -492,6 +504,7 @@ export class Run {
     if (!this.flushDeferred(th)) return;
     th.state = "finished";
     this.finishedCount++;
+    this.epoch++;
     this.hb.finish(thread);
     touch(this.footprint, `t${thread}`, 2);
     if (this.options.log) this.log(thread, "finish", "finished", undefined, undefined);

@@ -12,6 +12,7 @@ import {
   futexLockOrder,
   lockOrder,
   mutexCounter,
+  racyCounter,
   semaphoreProgram,
   spinLock,
 } from "./explore-fixtures.js";
@@ -90,4 +91,45 @@ test("a correct spin lock does not end in a step limit, even where PCT would sta
   // Without the spin rule, the higher-priority spinner would run until maxSteps.
   const result = await explore(spinLockProgram(), { strategy: "pct", depth: 2, seed: 1, runs: 50, maxSteps: 200 });
   expect(result.failures).toEqual([]);
+});
+
+describe("Peterson's algorithm (two threads, spin loops over two cells)", () => {
+  /** With `turnFirst`, a thread gives away the turn before raising its flag: the known-wrong order. */
+  const peterson = (turnFirst: boolean): SharedProgram<any> => ({
+    name: turnFirst ? "Peterson, turn before flag" : "Peterson",
+    memory: { flag: [0, 0], turn: 0, x: 0 },
+    threads: [0, 1].map((me) => async (t) => {
+      const other = 1 - me;
+      if (turnFirst) await t.atomic.store("turn", other);
+      await t.atomic.store(`flag[${me}]`, 1);
+      if (!turnFirst) await t.atomic.store("turn", other);
+      while ((await t.atomic.load(`flag[${other}]`)) === 1 && (await t.atomic.load("turn")) === other) {
+        // spin: the explorer notices the repeated reads of an unchanged state
+      }
+      t.enter("cs");
+      await t.store("x", (await t.load("x")) + 1);
+      t.exit("cs");
+      await t.atomic.store(`flag[${me}]`, 0);
+    }),
+    check: (m) => m.x === 2,
+  });
+
+  test("with sequentially consistent atomics it is correct: every schedule, no race, no step limit", async () => {
+    const result = await exploreOrThrow(peterson(false), { strategy: "exhaustive", maxSteps: 200 });
+    expect(result.complete).toBe(true);
+  });
+
+  test("giving away the turn before raising the flag lets both threads in", async () => {
+    const result = await explore(peterson(true), { strategy: "exhaustive", maxSteps: 200 });
+    expect(result.failures.map((f) => f.kind)).toContain("mutual-exclusion");
+  });
+});
+
+describe("PCT depth", () => {
+  test("depth 1 never preempts, so the racy counter never loses an update; depth 2 does", async () => {
+    const depth1 = await explore(racyCounter(2, 1), { strategy: "pct", depth: 1, seed: 1, runs: 100 });
+    expect(depth1.failures.map((f) => f.kind)).toEqual(["data-race"]);
+    const depth2 = await explore(racyCounter(2, 1), { strategy: "pct", depth: 2, seed: 1, runs: 100 });
+    expect(depth2.failures.map((f) => f.kind)).toContain("check");
+  });
 });
