@@ -1,20 +1,21 @@
 /**
  * The explorer's entry points: `explore` runs a program under many schedules
- * and collects distinct failures; `exploreOrThrow` does the same and throws on the
- * first; `replaySchedule` runs one schedule and logs it.
+ * and collects distinct failures; `exploreOrThrow` does the same and throws
+ * on the first; `replaySchedule` runs one schedule and logs it.
  */
-import { randomInt } from "node:crypto";
 import { PardisError, seededRandom } from "../core/index.js";
 import { randomChooser, replayChooser, roundRobinChooser } from "./choosers.js";
 import { ExhaustiveSearch } from "./exhaustive.js";
 import { DEFAULT_MAX_STEPS, failureKey, toFailure, witness, type FailureContext } from "./failure.js";
 import type { Finding } from "./finding.js";
-import { formatExploreFailure, formatReplay, formatExploration } from "./format.js";
-import { memoryLayout, type MemoryLayout } from "./memory.js";
+import { formatExploration, formatExploreFailure, formatReplay } from "./format.js";
+import type { MemoryLayout } from "./memory.js";
+import { checkProgram, positiveInteger, settings } from "./options.js";
+import { Pacer } from "./pacer.js";
 import { pctChooser } from "./pct.js";
 import { Run, type Chooser, type RunResult } from "./run.js";
 import { formatInterleaving, parseInterleaving } from "./schedule.js";
-import type { ExploreOptions, ExploreResult, ExploreFailure, MemorySpec, SharedProgram, ReplayReport, ExploreStrategy } from "./types.js";
+import type { ExploreFailure, ExploreOptions, ExploreResult, MemorySpec, ReplayReport, SharedProgram } from "./types.js";
 
 const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
 
@@ -36,104 +37,6 @@ export class ExplorationError extends PardisError {
   /** The interleaving table of the failure. */
   get table(): string {
     return formatExploreFailure(this.failure);
-  }
-}
-
-// ---- validation at the edge -------------------------------------------------------------
-
-const STRATEGIES: readonly ExploreStrategy[] = ["random", "pct", "exhaustive"];
-
-function checkProgram(program: SharedProgram): MemoryLayout {
-  if (!program || typeof program !== "object") throw new TypeError(`Expected a program object, got \`${String(program)}\` (${typeof program})`);
-  if (!Array.isArray(program.threads) || program.threads.length === 0 || !program.threads.every((body) => typeof body === "function")) {
-    throw new TypeError(`Expected \`program.threads\` to be a non-empty array of thread bodies (async (t) => { ... }), got \`${String(program.threads)}\``);
-  }
-  if (program.check !== undefined && typeof program.check !== "function") {
-    throw new TypeError(`Expected \`program.check\` to be a function of the final memory, got ${typeof program.check}`);
-  }
-  for (const [field, table] of [["sections", program.sections], ["barriers", program.barriers]] as const) {
-    for (const [name, value] of Object.entries(table ?? {})) {
-      if (!Number.isInteger(value) || value < 1) throw new TypeError(`Expected \`program.${field}.${name}\` to be an integer from 1 up, got \`${String(value)}\``);
-    }
-  }
-  return memoryLayout(program.memory ?? {});
-}
-
-function positiveInteger(value: number | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new TypeError(`Expected \`${name}\` to be an integer from 1 up, got \`${String(value)}\` (${typeof value})`);
-  return value;
-}
-
-interface Settings {
-  strategy: ExploreStrategy;
-  seed: number;
-  runs: number;
-  depth: number;
-  maxSteps: number;
-  preemptions: number;
-  sleepSets: boolean;
-  stopOnFailure: boolean;
-}
-
-function settings(options: ExploreOptions): Settings {
-  const strategy = options.strategy ?? "pct";
-  if (!STRATEGIES.includes(strategy)) throw new TypeError(`Expected \`strategy\` to be one of ${STRATEGIES.join(", ")}, got \`${String(strategy)}\``);
-  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new TypeError(`Expected \`seed\` to be an integer, got \`${String(options.seed)}\` (${typeof options.seed})`);
-  const preemptions = options.preemptions ?? Infinity;
-  if (preemptions !== Infinity && (!Number.isInteger(preemptions) || preemptions < 0)) {
-    throw new TypeError(`Expected \`preemptions\` to be an integer from 0 up, got \`${String(preemptions)}\``);
-  }
-  return {
-    strategy,
-    seed: options.seed ?? randomInt(0, 2 ** 31 - 1),
-    runs: positiveInteger(options.runs, "runs", strategy === "exhaustive" ? 100_000 : 1000),
-    depth: positiveInteger(options.depth, "depth", 3),
-    maxSteps: positiveInteger(options.maxSteps, "maxSteps", DEFAULT_MAX_STEPS),
-    preemptions,
-    sleepSets: (options.sleepSets ?? true) && preemptions === Infinity,
-    stopOnFailure: options.stopOnFailure ?? false,
-  };
-}
-
-// ---- pacing: runs are pure microtasks; give the event loop a turn now and then ----------
-
-/**
- * Every run is a chain of microtasks, so a run whose threads await only t.*
- * operations ends before any macrotask. An armed setImmediate therefore fires
- * during a run only if a thread awaits something else (a timer, I/O): then the
- * run is stalled and reported as misuse instead of hanging. Between runs the
- * explorer awaits the same setImmediate every few thousand steps, which lets
- * the kernel deliver interrupts and output while a long exploration runs.
- */
-class Pacer {
-  private idle: Promise<void> | undefined;
-  private current: Run | undefined;
-  private budget = Pacer.BUDGET;
-  private static readonly BUDGET = 20_000;
-
-  async run(run: Run): Promise<RunResult> {
-    this.arm();
-    this.current = run;
-    const result = await run.start();
-    this.current = undefined;
-    this.budget -= result.steps + 16;
-    if (this.budget <= 0) {
-      this.budget = Pacer.BUDGET;
-      await this.idle;
-    }
-    return result;
-  }
-
-  private arm(): void {
-    if (this.idle) return;
-    this.idle = new Promise((resolve) =>
-      setImmediate(() => {
-        this.idle = undefined;
-        this.current?.stalled();
-        resolve();
-      }),
-    );
   }
 }
 

@@ -64,6 +64,27 @@ export function describeOp(op: Op, cellName: (cell: number) => string): string {
   }
 }
 
+/** The log line of a performed operation: "atomic.add counter 1 → 0". */
+export function stepEvent(op: Op, result: unknown, cellName: (cell: number) => string): { op: string; target?: string; value?: number | string; text: string } {
+  const event: { op: string; target?: string; value?: number | string; text: string } = {
+    op: op.kind === "atomic" ? `atomic.${op.fn}` : op.kind,
+    text: `${describeOp(op, cellName)}${showResult(op, result)}`,
+  };
+  if ("cell" in op) event.target = cellName(op.cell);
+  else if (op.kind === "lock" || op.kind === "unlock") event.target = op.mutex;
+  else if (op.kind === "join") event.target = `T${op.thread}`;
+  const value = op.kind === "store" ? op.value : result;
+  if (typeof value === "number" || typeof value === "string") event.value = value;
+  return event;
+}
+
+/** Operations that return nothing worth showing (or, for a store, the value already in the text). */
+function showResult(op: Op, result: unknown): string {
+  if (op.kind === "store" || op.kind === "lock" || op.kind === "unlock" || op.kind === "join" || op.kind === "yield") return "";
+  if (op.kind === "atomic" && op.fn === "store") return "";
+  return typeof result === "string" ? ` → "${result}"` : ` → ${String(result)}`;
+}
+
 /**
  * What one step touched: key → 1 (read) or 2 (write). Keys: "m3" a memory
  * cell, "l:name" a mutex, "s:name" a section, "b:name" a barrier, "t3" thread

@@ -11,10 +11,11 @@
  * shared state, so running it eagerly (even a woken waiter's, at the notify)
  * hides no interleaving.
  */
-import { HappensBefore, type Race } from "./happens-before.js";
 import { threadList, type Finding } from "./finding.js";
+import type { Race } from "./happens-before.js";
+import { Machine } from "./machine.js";
 import type { MemoryLayout } from "./memory.js";
-import { applyAtomic, describeOp, touch, type Footprint, type Op } from "./ops.js";
+import { describeOp, stepEvent, touch, type Footprint, type Op } from "./ops.js";
 import { Oracles } from "./oracles.js";
 import { classifyStuck, describeBlocker, type Blocker, type StuckThread } from "./stuck.js";
 import { createThread } from "./thread.js";
@@ -88,21 +89,13 @@ function never<T>(): Promise<T> {
 
 export class Run {
   readonly layout: MemoryLayout;
-  private readonly memory: Int32Array;
+  private readonly machine: Machine;
   private readonly threads: ThreadState[];
-  private readonly hb: HappensBefore;
   private readonly oracles: Oracles;
-  private readonly waiters = new Map<number, number[]>();
-  private readonly owners = new Map<string, number>();
-  /** Per cell: the last notify (step, thread, woken) and the last step that changed its value. */
-  private readonly lastNotify = new Map<number, { step: number; thread: number; woken: number }>();
-  private readonly lastChange: Int32Array;
   private readonly findings: Finding[] = [];
   private readonly events: ExploreEvent[] = [];
   private readonly schedule: number[] = [];
   private step = 0;
-  /** Counts changes of state (memory, locks, waiters, finished threads), to tell a spin from progress. */
-  private epoch = 0;
   private previous = -1;
   private inFlight = 0;
   private finishedCount = 0;
@@ -119,9 +112,7 @@ export class Run {
   ) {
     this.layout = layout;
     const n = program.threads.length;
-    this.memory = layout.initial.slice();
-    this.lastChange = new Int32Array(this.memory.length);
-    this.hb = new HappensBefore(n, this.memory.length);
+    this.machine = new Machine(n, layout, (race) => this.race(race));
     this.oracles = new Oracles(n, program.sections ?? {}, program.barriers ?? {});
     this.threads = Array.from({ length: n }, (_, id) => ({
       id,
@@ -168,10 +159,6 @@ export class Run {
       step: this.step,
       threads: culprits,
     });
-  }
-
-  get isOver(): boolean {
-    return this.over;
   }
 
   // ---- called by the thread handles ------------------------------------------------
@@ -259,12 +246,10 @@ export class Run {
 
   private isEnabled(th: ThreadState): boolean {
     if (th.state === "blocked") return th.op?.kind === "wait" && Number.isFinite(th.op.timeout);
-    if (th.state !== "ready") return false;
-    const op = th.op!;
-    if (op.kind === "lock") return !this.owners.has(op.mutex);
-    if (op.kind === "join") return this.threads[op.thread]!.state === "finished";
-    return true;
+    return th.state === "ready" && this.machine.canPerform(th.op!, this.isFinished);
   }
+
+  private readonly isFinished = (thread: number): boolean => this.threads[thread]!.state === "finished";
 
   private execute(th: ThreadState): void {
     const step = ++this.step;
@@ -274,89 +259,12 @@ export class Run {
     if (th.state === "blocked") return this.timeOut(th);
     if (!this.flushDeferred(th)) return;
     const op = th.op!;
-    const fp = this.footprint;
-    let effectless = false;
-    let result: unknown;
-    let woken: number[] = [];
-    switch (op.kind) {
-      case "load": {
-        result = this.memory[op.cell]!;
-        touch(fp, `m${op.cell}`, 1);
-        this.race(this.hb.load(th.id, op.cell, step));
-        effectless = true;
-        break;
-      }
-      case "store": {
-        touch(fp, `m${op.cell}`, 2);
-        this.race(this.hb.store(th.id, op.cell, step));
-        this.write(op.cell, op.value, step);
-        result = undefined;
-        break;
-      }
-      case "atomic": {
-        const old = this.memory[op.cell]!;
-        const next = applyAtomic(op.fn, old, op.value, op.replacement);
-        const writes = op.fn !== "load" && !(op.fn === "compareExchange" && old !== op.value);
-        touch(fp, `m${op.cell}`, writes ? 2 : 1);
-        this.race(writes ? this.hb.atomicWrite(th.id, op.cell, step) : this.hb.atomicRead(th.id, op.cell, step));
-        this.write(op.cell, next, step);
-        result = op.fn === "store" ? op.value : old;
-        effectless = next === old;
-        break;
-      }
-      case "wait": {
-        this.race(this.hb.atomicRead(th.id, op.cell, step));
-        const value = this.memory[op.cell]!;
-        if (value !== op.expected || op.timeout <= 0) {
-          touch(fp, `m${op.cell}`, 1);
-          result = value !== op.expected ? "not-equal" : "timed-out";
-          effectless = true;
-          break;
-        }
-        touch(fp, `m${op.cell}`, 2);
-        return this.block(th, op.cell, op.expected, step);
-      }
-      case "notify": {
-        touch(fp, `m${op.cell}`, 2);
-        woken = this.notify(th, op.cell, op.count, step);
-        result = woken.length;
-        break;
-      }
-      case "lock": {
-        touch(fp, `l:${op.mutex}`, 2);
-        this.owners.set(op.mutex, th.id);
-        this.epoch++;
-        this.hb.lock(th.id, op.mutex);
-        break;
-      }
-      case "unlock": {
-        touch(fp, `l:${op.mutex}`, 2);
-        const owner = this.owners.get(op.mutex);
-        if (owner !== th.id) {
-          return this.fail({
-            kind: "misuse",
-            message: `T${th.id} unlocked ${op.mutex}, which ${owner === undefined ? "nobody holds" : `T${owner} holds`}`,
-            step,
-            threads: owner === undefined ? [th.id] : [th.id, owner],
-            subject: op.mutex,
-          });
-        }
-        this.owners.delete(op.mutex);
-        this.epoch++;
-        this.hb.unlock(th.id, op.mutex);
-        break;
-      }
-      case "join": {
-        touch(fp, `t${op.thread}`, 1);
-        this.hb.join(th.id, op.thread);
-        break;
-      }
-      case "yield":
-        break;
-    }
-    this.noteSpin(th, op, result, effectless);
-    if (this.options.log) this.log(th.id, opName(op), `${describeOp(op, this.cellName)}${showResult(op, result)}`, opTarget(op, this.cellName), opValue(op, result));
-    this.resume(th, result, woken);
+    const done = this.machine.perform(th.id, op, step, this.footprint);
+    if (done.kind === "refused") return this.fail(done.finding);
+    if (done.kind === "slept") return this.sleep(th, done.blocker, step);
+    this.noteSpin(th, op, done.result, done.effectless);
+    if (this.options.log) this.events.push({ step, thread: th.id, ...stepEvent(op, done.result, this.cellName) });
+    this.resume(th, done.result, done.woken);
   }
 
   /**
@@ -382,73 +290,35 @@ export class Run {
       return;
     }
     const key = op.kind === "atomic" ? `${op.fn} ${this.cellName(op.cell)}` : `${op.kind} ${this.cellName((op as { cell: number }).cell)}`;
-    const seen = `${String(result)}@${this.epoch}`;
+    const seen = `${String(result)}@${this.machine.epoch}`;
     th.spinning = th.reads.get(key) === seen;
     th.reads.set(key, seen);
     th.spinKey = `${key} → ${String(result)}`;
   }
 
-  private write(cell: number, value: number, step: number): void {
-    if (this.memory[cell] === value) return;
-    this.memory[cell] = value;
-    this.lastChange[cell] = step;
-    this.epoch++;
-  }
-
-  private block(th: ThreadState, cell: number, expected: number, step: number): void {
-    const queue = this.waiters.get(cell) ?? [];
-    this.waiters.set(cell, queue);
-    queue.push(th.id);
-    this.epoch++;
+  private sleep(th: ThreadState, blocker: Blocker, step: number): void {
     th.state = "blocked";
+    th.blocked = blocker;
     th.reads.clear();
     th.spinKey = undefined;
     th.spinning = false;
-    const notified = this.lastNotify.get(cell);
-    // A notify by the waiter itself was never meant for it.
-    const lost = notified && notified.woken === 0 && notified.thread !== th.id && this.lastChange[cell]! < notified.step;
-    th.blocked = {
-      kind: "futex",
-      cell: this.cellName(cell),
-      expected,
-      since: step,
-      ...(lost ? { lostNotify: { step: notified.step, thread: notified.thread } } : {}),
-    };
     if (this.options.log) {
-      this.events.push({ step, thread: th.id, op: "wait", target: this.cellName(cell), value: "blocked", blocked: true, text: `${describeOp(th.op!, this.cellName)} → sleeps` });
+      this.events.push({ step, thread: th.id, op: "wait", target: this.cellName((th.op as { cell: number }).cell), value: "blocked", blocked: true, text: `${describeOp(th.op!, this.cellName)} → sleeps` });
     }
-  }
-
-  /** Wakes up to `count` waiters of the cell, oldest first (Atomics.notify's order); they resume in this same step. */
-  private notify(th: ThreadState, cell: number, count: number, step: number): number[] {
-    const queue = this.waiters.get(cell) ?? [];
-    const woken = queue.splice(0, Math.min(count, queue.length));
-    this.lastNotify.set(cell, { step, thread: th.id, woken: woken.length });
-    for (const id of woken) {
-      this.hb.wake(th.id, id);
-      this.threads[id]!.blocked = undefined;
-    }
-    if (woken.length > 0) {
-      this.hb.released(th.id);
-      this.epoch++;
-    }
-    return woken;
   }
 
   private timeOut(th: ThreadState): void {
-    const op = th.op as Extract<Op, { kind: "wait" }>;
-    touch(this.footprint, `m${op.cell}`, 2);
-    const queue = this.waiters.get(op.cell)!;
-    queue.splice(queue.indexOf(th.id), 1);
-    this.epoch++;
+    const cell = (th.op as Extract<Op, { kind: "wait" }>).cell;
+    this.machine.timeOut(th.id, cell, this.footprint);
     th.blocked = undefined;
-    if (this.options.log) this.log(th.id, "timeout", `wait ${this.cellName(op.cell)} → "timed-out"`, this.cellName(op.cell), "timed-out");
+    if (this.options.log) this.log(th.id, "timeout", `wait ${this.cellName(cell)} → "timed-out"`, this.cellName(cell), "timed-out");
     this.resume(th, "timed-out");
   }
 
   /** Resumes the thread that took the step, then the waiters its notify woke; each runs to its next request. */
   private resume(th: ThreadState, result: unknown, woken: readonly number[] = []): void {
     for (const id of woken) {
+      this.threads[id]!.blocked = undefined;
       if (this.options.log) this.log(id, "wake", `woken by T${th.id} → "ok"`, this.cellName((this.threads[id]!.op as { cell: number }).cell), "ok");
     }
     for (const id of [th.id, ...woken]) {
@@ -504,9 +374,7 @@ export class Run {
     if (!this.flushDeferred(th)) return;
     th.state = "finished";
     this.finishedCount++;
-    this.epoch++;
-    this.hb.finish(thread);
-    touch(this.footprint, `t${thread}`, 2);
+    this.machine.finish(thread, this.footprint);
     if (this.options.log) this.log(thread, "finish", "finished", undefined, undefined);
     this.inFlight--;
     this.decide();
@@ -538,7 +406,7 @@ export class Run {
     if (!check) return this.end("finished");
     let verdict: unknown;
     try {
-      verdict = check(this.layout.values(this.memory));
+      verdict = check(this.layout.values(this.machine.memory));
     } catch (error) {
       verdict = error instanceof Error ? error.message : String(error);
     }
@@ -563,7 +431,7 @@ export class Run {
     if (th.state === "blocked") return th.blocked;
     if (th.state !== "ready") return undefined;
     const op = th.op!;
-    if (op.kind === "lock") return { kind: "lock", mutex: op.mutex, owner: this.owners.get(op.mutex) };
+    if (op.kind === "lock") return { kind: "lock", mutex: op.mutex, owner: this.machine.owner(op.mutex) };
     if (op.kind === "join") return { kind: "join", target: op.thread };
     return undefined;
   }
@@ -611,7 +479,7 @@ export class Run {
       steps: this.step,
       events: this.events,
       threadStatus: this.threads.map((th) => this.statusOf(th, failed)),
-      memory: this.memory,
+      memory: this.machine.memory,
     });
   }
 
@@ -643,7 +511,7 @@ export class Run {
   }
 
   private finalMemory(): Record<string, number> {
-    return Object.fromEntries(this.layout.names.map((name, i) => [name, this.memory[i]!]));
+    return Object.fromEntries(this.layout.names.map((name, i) => [name, this.machine.memory[i]!]));
   }
 
   private log(thread: number, op: string, text: string, target: string | undefined, value: number | string | undefined): void {
@@ -653,26 +521,4 @@ export class Run {
     if (value !== undefined) event.value = value;
     this.events.push(event);
   }
-}
-
-function opName(op: Op): string {
-  return op.kind === "atomic" ? `atomic.${op.fn}` : op.kind;
-}
-
-function opTarget(op: Op, cellName: (cell: number) => string): string | undefined {
-  if ("cell" in op) return cellName(op.cell);
-  if (op.kind === "lock" || op.kind === "unlock") return op.mutex;
-  if (op.kind === "join") return `T${op.thread}`;
-  return undefined;
-}
-
-function opValue(op: Op, result: unknown): number | string | undefined {
-  if (op.kind === "store") return op.value;
-  return typeof result === "number" || typeof result === "string" ? result : undefined;
-}
-
-function showResult(op: Op, result: unknown): string {
-  if (op.kind === "store" || op.kind === "lock" || op.kind === "unlock" || op.kind === "join" || op.kind === "yield") return "";
-  if (op.kind === "atomic" && op.fn === "store") return "";
-  return typeof result === "string" ? ` → "${result}"` : ` → ${String(result)}`;
 }
