@@ -295,6 +295,32 @@ describe("schedules", () => {
   });
 });
 
+describe("state kept outside the explored memory", () => {
+  /** T0 adds twice in the first run and once in every later one: its behaviour depends on a captured variable. */
+  const leaky = (): SharedProgram<{ x: number }> => {
+    let runs = 0;
+    return {
+      memory: { x: 0 },
+      threads: threads(
+        async (t) => {
+          runs++;
+          for (let i = 0; i < (runs === 1 ? 2 : 1); i++) await t.atomic.add("x", 1);
+        },
+        async (t) => {
+          await t.atomic.add("x", 1);
+          await t.atomic.add("x", 1);
+        },
+      ),
+    };
+  };
+
+  test("exhaustive search notices that replaying the same choices offers other threads, and says why", async () => {
+    const result = await explore(leaky(), { strategy: "exhaustive" });
+    expect(result.failures.map((f) => f.kind)).toContain("nondeterminism");
+    expect(result.failures.find((f) => f.kind === "nondeterminism")!.message).toMatch(/keeps state outside the explored memory/);
+  });
+});
+
 describe("options are checked at the edge", () => {
   const p: SharedProgram<{ x: number }> = { memory: { x: 0 }, threads: threads(async (t) => void (await t.load("x"))) };
   test.each([
