@@ -83,7 +83,7 @@ export async function explore<M extends MemorySpec>(program: SharedProgram<M>, o
   const layout = checkProgram(program as SharedProgram);
   const s = settings(options);
   const p = program as SharedProgram;
-  const pacer = new Pacer();
+  const pacer = new Pacer(s.signal);
   const kept = new Map<string, Kept>();
   const seen = new Set<string>();
   let runs = 0;

@@ -4,6 +4,7 @@
  */
 import { randomInt } from "node:crypto";
 import { DEFAULT_MAX_STEPS } from "./failure.js";
+import { kernelInterruptSignal } from "./interrupt.js";
 import { memoryLayout, type MemoryLayout } from "./memory.js";
 import type { ExploreOptions, ExploreStrategy, SharedProgram } from "./types.js";
 
@@ -40,6 +41,7 @@ export interface Settings {
   preemptions: number;
   sleepSets: boolean;
   stopOnFailure: boolean;
+  signal: AbortSignal | undefined;
 }
 
 export function settings(options: ExploreOptions): Settings {
@@ -59,5 +61,6 @@ export function settings(options: ExploreOptions): Settings {
     preemptions,
     sleepSets: (options.sleepSets ?? true) && preemptions === Infinity,
     stopOnFailure: options.stopOnFailure ?? false,
+    signal: options.signal ?? kernelInterruptSignal(),
   };
 }

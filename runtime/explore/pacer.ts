@@ -10,7 +10,8 @@ import type { Run, RunResult } from "./run.js";
  * during a run only if a thread awaits something else (a timer, I/O): then the
  * run is stalled and reported as misuse instead of hanging. Between runs the
  * explorer awaits the same setImmediate every few thousand steps, which lets
- * the kernel deliver interrupts and output while a long exploration runs.
+ * the kernel deliver interrupts and output while a long exploration runs; an
+ * aborted signal then stops it before the next run.
  */
 export class Pacer {
   private idle: Promise<void> | undefined;
@@ -18,7 +19,10 @@ export class Pacer {
   private budget = Pacer.BUDGET;
   private static readonly BUDGET = 20_000;
 
+  constructor(private readonly signal?: AbortSignal) {}
+
   async run(run: Run): Promise<RunResult> {
+    this.signal?.throwIfAborted();
     this.arm();
     this.current = run;
     const result = await run.start();

@@ -11,9 +11,12 @@ export type CellRef = number | string;
 /** Named Int32 cells with their initial values; an array declares consecutive cells. */
 export type MemorySpec = Readonly<Record<string, number | readonly number[]>>;
 
-/** The index of every named cell, shaped like the spec: `{ counter: 0, flags: [1, 2] }`. */
-export type CellAddresses<M extends MemorySpec> = {
-  readonly [K in keyof M]: M[K] extends readonly number[] ? readonly number[] : number;
+/**
+ * The index of every named cell, shaped like the spec: `{ counter: 0, flags: [1, 2] }`.
+ * Where the spec is not known (a body typed `(t: VirtualThread)`), any name is allowed.
+ */
+export type CellAddresses<M extends MemorySpec> = { readonly [K in keyof M]: M[K] extends readonly number[] ? readonly number[] : number } & {
+  readonly [name: string]: any;
 };
 
 /** Final values, shaped like the spec: `{ counter: 2, flags: [1, 0] }`. */
@@ -105,7 +108,13 @@ export interface SharedProgram<M extends MemorySpec = MemorySpec> {
   name?: string;
   /** @default {} */
   memory?: M;
-  threads: ReadonlyArray<VirtualThreadBody<M>>;
+  /**
+   * One body per thread. Typed without the memory's names on purpose: a body
+   * typed with them would let TypeScript infer the names from the bodies
+   * instead of from `memory`, and then bodies made by
+   * `Array.from({ length: 3 }, () => async (t) => { ... })` do not type-check.
+   */
+  threads: ReadonlyArray<VirtualThreadBody<any>>;
   /** Capacity of each marked section (`t.enter`/`t.exit`); an undeclared section has capacity 1. */
   sections?: Readonly<Record<string, number>>;
   /** Parties of each marked barrier (`t.arrive`/`t.depart`); undeclared: every thread. */
@@ -136,6 +145,8 @@ export interface ExploreOptions {
   sleepSets?: boolean;
   /** Stop at the first failing run. @default false */
   stopOnFailure?: boolean;
+  /** Stops the exploration between two runs; it then rejects with the signal's reason. @default the running cell's interrupt signal, in a pardis kernel */
+  signal?: AbortSignal;
 }
 
 export type ExploreFailureKind =

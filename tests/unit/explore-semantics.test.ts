@@ -45,7 +45,7 @@ describe("atomics", () => {
     const p: SharedProgram<{ flags: number[]; turn: number }> = {
       memory: { flags: [0, 0], turn: 7 },
       threads: threads(async (t) => {
-        await t.store((t.mem as { flags: number[] }).flags[1]!, 5);
+        await t.store(t.mem.flags[1], 5);
         await t.store("flags[0]", await t.load(2));
       }),
     };
@@ -319,6 +319,20 @@ describe("state kept outside the explored memory", () => {
     expect(result.failures.map((f) => f.kind)).toContain("nondeterminism");
     expect(result.failures.find((f) => f.kind === "nondeterminism")!.message).toMatch(/keeps state outside the explored memory/);
   });
+});
+
+test("an aborted signal (a kernel interrupt, a grader's budget) stops the exploration before its next run", async () => {
+  const controller = new AbortController();
+  let runs = 0;
+  const p: SharedProgram<{ x: number }> = {
+    memory: { x: 0 },
+    threads: threads(async (t) => {
+      if (++runs === 50) controller.abort(new Error("enough"));
+      await t.atomic.add("x", 1);
+    }),
+  };
+  await expect(explore(p, { strategy: "random", seed: 1, runs: 1000, signal: controller.signal })).rejects.toThrow("enough");
+  expect(runs).toBe(50);
 });
 
 describe("options are checked at the edge", () => {
