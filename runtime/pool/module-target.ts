@@ -44,7 +44,7 @@ export function moduleTarget(ref: WorkerModuleRef): ModuleTarget {
     throw new TypeError(`Expected a worker module at ${path} (from \`${specifier}\`, relative to ${process.cwd()}), but there is no such file`);
   }
   const target: ModuleTarget = {
-    code: { kind: "module", url: pathToFileURL(path).href, name },
+    code: { kind: "module", key: `module:${pathToFileURL(path).href}#${name}`, url: pathToFileURL(path).href, name },
     label: `${basename(path)}#${name}`,
   };
   known.set(key, target);

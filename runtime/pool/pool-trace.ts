@@ -2,6 +2,7 @@
  * Every pool keeps a record per task: when it was submitted, when and on
  * which worker it ran, how it ended. `pool.trace.gantt()` draws it.
  */
+import { inspect } from "node:util";
 import type { PoolTraceData, TaskRecord } from "../core/index.js";
 import { gantt, type GanttFigure, type GanttOptions } from "../viz/index.js";
 
@@ -51,5 +52,14 @@ export class TaskTrace implements PoolTrace {
 
   toJSON(): PoolTraceData {
     return this.snapshot();
+  }
+
+  /** What a notebook shows for `pool.trace`: counts, and how to see more. */
+  [inspect.custom](): string {
+    const count = (status: TaskRecord["status"]) => this.#records.filter((r) => r.status === status).length;
+    return (
+      `PoolTrace { threads: ${this.threads}, tasks: ${this.#records.length} (ok ${count("ok")}, error ${count("error")}, cancelled ${count("cancelled")}) }` +
+      " (pool.trace.gantt() draws it; pool.trace.records lists it)"
+    );
   }
 }

@@ -12,15 +12,17 @@ import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inspect } from "node:util";
 import type { TransferListItem } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { TaskRecord } from "../core/index.js";
 import { kernelBridge } from "../viz/kernel-bridge.js";
 import { MapProgress, type ProgressOption } from "./map-progress.js";
 import { moduleTarget, type WorkerModuleRef } from "./module-target.js";
-import { boundWriter, OutputRelay, type OutputTarget, type OutputWriter } from "./output-relay.js";
+import { Batch, Task, type Mode, type Plan } from "./batch.js";
+import { callerContext, OutputRelay } from "./output-relay.js";
 import { TaskTrace, type PoolTrace } from "./pool-trace.js";
-import type { CodeRef, PoolWorkerData, TaskReply, TaskRequest } from "./protocol.js";
+import { REPLY_MISSING_CODE, REPLY_OK, type CodeRef, type PoolWorkerData, type RequestMode, type TaskReply, type TaskRequest } from "./protocol.js";
 import { shipFunction } from "./shipped-function.js";
 import { fromRejection, poolClosed, taskCancelled, taskFailed } from "./task-errors.js";
 import { WorkerBoard } from "./worker-board.js";
@@ -91,47 +93,24 @@ export interface Pool {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Tasks handed to piscina per thread: one running, one waiting in its queue so the worker never idles for a round trip. */
-const WINDOW_PER_THREAD = 2;
+/**
+ * Tasks handed to piscina per thread: one running and two waiting in
+ * piscina's queue. When a reply arrives piscina posts the next waiting task
+ * at once, and the pool's refill still finds the queue non-empty: piscina
+ * takes a cheap path for a task it can queue, and a costly one (building an
+ * interface object per worker) for a task it tries to place directly.
+ */
+const WINDOW_PER_THREAD = 3;
 /** Default chunks per thread of a map: enough to balance uneven items, few enough to keep messaging cheap. */
 const CHUNKS_PER_THREAD = 4;
 
-type Mode = TaskRequest["mode"];
+const firstResult = (results: unknown[]) => results[0];
+const asIs = (results: unknown[]) => results;
 
-/** One call of run, map or reduce. */
-interface Batch {
-  label: string;
-  code: CodeRef;
-  mode: Mode;
-  /** run: the argument; map/reduce: all items. */
-  input: unknown;
-  itemCount: number;
-  chunkSize: number;
-  chunks: number;
-  nextChunk: number;
-  initial: unknown;
-  results: unknown[];
-  remaining: number;
-  settled: boolean;
-  queuedMs: number;
-  signal: AbortSignal | undefined;
-  runOptions: { signal?: AbortSignal; transferList?: TransferListItem[] };
-  writer: OutputWriter;
-  progress: MapProgress | undefined;
-  onAbort: (() => void) | undefined;
-  assemble(results: unknown[]): unknown;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-
-interface Task extends OutputTarget {
-  id: number;
-  batch: Batch;
-  chunk: number;
-  first: number;
-  /** Items in the chunk; undefined for run. */
-  items: number | undefined;
-  reply: TaskReply | undefined;
+function concatenate(results: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (const part of results as unknown[][]) for (let i = 0; i < part.length; i++) out.push(part[i]);
+  return out;
 }
 
 function packageRoot(): string {
@@ -190,6 +169,8 @@ class WorkerPool implements Pool {
   /** Tasks by id from hand-off until settled (after the reply, they may still wait for their output). */
   readonly #tasks = new Map<number, Task>();
   readonly #unsettled = new Set<Batch>();
+  /** Which workers have loaded each function (by CodeRef key), so its code is sent only until all have. */
+  readonly #loadedBy = new Map<string, Set<number>>();
   #idleWaiters: Array<() => void> = [];
   #lastTaskId = 0;
   #closed = false;
@@ -238,48 +219,44 @@ class WorkerPool implements Pool {
   }
 
   run(task: TaskFunction<any, any> | WorkerModuleRef, arg?: unknown, options: RunOptions = {}): Promise<any> {
-    return this.#start("run", "pool.run", task, options, (target) => {
-      const transferList = options.transferList ? [...options.transferList] : undefined;
-      return { input: arg, itemCount: 1, chunkSize: 1, chunks: 1, initial: undefined, transferList, label: target, assemble: (results) => results[0] };
-    });
+    return this.#start("run", "pool.run", this.run, task, options, () => ({
+      input: arg,
+      itemCount: 1,
+      chunkSize: 1,
+      initial: undefined,
+      transferList: options.transferList ? [...options.transferList] : undefined,
+      assemble: firstResult,
+    }));
   }
 
   map(fn: MapFunction<any, any> | WorkerModuleRef, items: Items<unknown>, options: MapOptions = {}): Promise<any> {
-    return this.#start("map", "pool.map", fn, options, (label) => {
+    return this.#start("map", "pool.map", this.map, fn, options, () => {
       const list = toIndexable("pool.map", items);
       const chunkSize = this.#chunkSize("pool.map", options.chunkSize, list.length);
       return {
         input: list,
         itemCount: list.length,
         chunkSize,
-        chunks: Math.ceil(list.length / chunkSize),
         initial: undefined,
         transferList: undefined,
-        label,
-        assemble: (results) => {
-          const out: unknown[] = [];
-          for (const part of results as unknown[][]) for (let i = 0; i < part.length; i++) out.push(part[i]);
-          return out;
-        },
+        // One item per task: each task's result is the item's result, already in place.
+        assemble: chunkSize === 1 ? asIs : concatenate,
       };
     });
   }
 
   reduce(reducer: ReduceFunction<any, any>, items: Items<unknown>, combine: (left: any, right: any) => any, initial: unknown, options: MapOptions = {}): Promise<any> {
-    return this.#start("reduce", "pool.reduce", reducer, options, (label) => {
+    return this.#start("reduce", "pool.reduce", this.reduce, reducer, options, () => {
       if (typeof combine !== "function") {
         throw new TypeError(`pool.reduce: expected \`combine\` (third argument) to be a function merging two chunk results, got ${typeof combine}`);
       }
       const list = toIndexable("pool.reduce", items);
-      const chunkSize = this.#chunkSize("pool.reduce", options.chunkSize, list.length);
       return {
         input: list,
         itemCount: list.length,
-        chunkSize,
-        chunks: Math.ceil(list.length / chunkSize),
+        chunkSize: this.#chunkSize("pool.reduce", options.chunkSize, list.length),
         initial,
         transferList: undefined,
-        label,
         // combine runs here, on the caller's thread: it sees one value per chunk.
         assemble: (results) => (results.length === 0 ? initial : results.reduce((left, right) => combine(left, right))),
       };
@@ -291,56 +268,29 @@ class WorkerPool implements Pool {
     return Math.max(1, Math.ceil(itemCount / (this.threads * CHUNKS_PER_THREAD)));
   }
 
-  #start(
-    mode: Mode,
-    where: string,
-    target: unknown,
-    options: MapOptions & RunOptions,
-    shape: (label: string) => Pick<Batch, "input" | "itemCount" | "chunkSize" | "chunks" | "initial" | "label" | "assemble"> & {
-      transferList: TransferListItem[] | undefined;
-    },
-  ): Promise<unknown> {
+  #start(mode: Mode, where: string, caller: Function, target: unknown, options: MapOptions & RunOptions, plan: () => Plan): Promise<unknown> {
+    // Errors found before anything runs point at the caller's line (the cell), not at the pool's insides.
+    const rejectFromCaller = (error: unknown) => {
+      if (error instanceof Error) Error.captureStackTrace(error, caller);
+      return Promise.reject(error);
+    };
     let code: CodeRef;
     let label: string;
+    let planned: Plan;
+    let userSignal: AbortSignal | undefined;
     try {
       if (typeof target === "function") ({ code, label } = shipFunction(target));
       else ({ code, label } = moduleTarget(target as WorkerModuleRef));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (this.#closed) return Promise.reject(poolClosed(label));
-    let userSignal: AbortSignal | undefined;
-    let shaped: ReturnType<typeof shape>;
-    try {
+      if (this.#closed) throw poolClosed(label);
       userSignal = checkSignal(where, options.signal);
-      shaped = shape(label);
+      planned = plan();
     } catch (error) {
-      return Promise.reject(error);
+      return rejectFromCaller(error);
     }
-    const { transferList, ...batchShape } = shaped;
     const signal = taskSignal(userSignal);
+    if (signal?.aborted) return Promise.reject(taskCancelled(label, signal.reason));
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(taskCancelled(label, signal.reason));
-      const runOptions: Batch["runOptions"] = {};
-      if (signal) runOptions.signal = signal;
-      if (transferList) runOptions.transferList = transferList;
-      const batch: Batch = {
-        ...batchShape,
-        code,
-        mode,
-        nextChunk: 0,
-        results: new Array(batchShape.chunks),
-        remaining: batchShape.chunks,
-        settled: false,
-        queuedMs: performance.now(),
-        signal,
-        runOptions,
-        writer: boundWriter(),
-        progress: undefined,
-        onAbort: undefined,
-        resolve,
-        reject,
-      };
+      const batch = new Batch(label, code, mode, planned, signal, callerContext(), performance.now(), resolve, reject);
       if (batch.chunks === 0) return resolve(batch.assemble([]));
       if (mode !== "run") batch.progress = MapProgress.start(options.progress ?? this.#progress, `${label} (${batch.itemCount} items)`, batch.itemCount, batch.chunks);
       if (signal) {
@@ -370,58 +320,72 @@ class WorkerPool implements Pool {
   }
 
   #dispatch(batch: Batch, chunk: number): void {
-    const id = ++this.#lastTaskId;
-    const first = chunk * batch.chunkSize;
+    const task = new Task(++this.#lastTaskId, batch, chunk);
+    this.#tasks.set(task.id, task);
+    this.#send(task, false);
+  }
+
+  #send(task: Task, withCode: boolean): void {
+    const batch = task.batch;
+    const first = batch.firstOf(task.chunk);
     let arg = batch.input;
-    let items: number | undefined;
     let runOptions = batch.runOptions;
-    if (batch.mode !== "run") {
-      const list = batch.input as ArrayLike<unknown> & { slice(start: number, end: number): ArrayLike<unknown> };
-      const end = Math.min(first + batch.chunkSize, batch.itemCount);
-      arg = list.slice(first, end);
-      items = end - first;
+    let mode: RequestMode = batch.mode;
+    if (batch.mode === "map" && batch.chunkSize === 1) {
+      mode = "item";
+      arg = (batch.input as ArrayLike<unknown>)[first];
+    } else if (batch.mode !== "run") {
+      const list = batch.input as { slice(start: number, end: number): ArrayLike<unknown> };
+      arg = list.slice(first, first + batch.itemsOf(task.chunk)!);
       // A typed array's slice is a fresh copy nobody else holds: move it instead of copying it again.
       if (ArrayBuffer.isView(arg) && !isSharedView(arg)) runOptions = { ...runOptions, transferList: [(arg as ArrayBufferView).buffer as ArrayBuffer] };
     }
-    const task: Task = {
-      id,
-      batch,
-      chunk,
-      first,
-      items,
-      reply: undefined,
-      writer: batch.writer,
-      outputsReceived: 0,
-      outputsExpected: -1,
-      waitingForOutput: false,
-    };
-    this.#tasks.set(id, task);
+    const request: TaskRequest = [task.id, batch.code.key, mode, arg, first];
+    if (withCode || !this.#everyWorkerHas(batch.code.key)) request[5] = batch.code;
+    if (batch.mode === "reduce") request[6] = batch.initial;
     this.#running++;
-    const request: TaskRequest = { id, code: batch.code, mode: batch.mode, arg, first };
-    if (batch.mode === "reduce") request.initial = batch.initial;
     this.#piscina.run(request, runOptions as Parameters<Piscina["run"]>[1]).then(
       (reply: TaskReply) => this.#onReply(task, reply),
       (error: unknown) => this.#onRejected(task, error),
     );
   }
 
+  /**
+   * Whether as many workers as the pool has answered a task of this function.
+   * Counting replaced workers too may claim a new worker has it when it does
+   * not; that worker then answers missingCode and gets the code with a resend.
+   */
+  #everyWorkerHas(key: string): boolean {
+    const workers = this.#loadedBy.get(key);
+    return workers !== undefined && workers.size >= this.threads;
+  }
+
   #onReply(task: Task, reply: TaskReply): void {
     this.#running--;
+    const [status, , worker, , , outputs] = reply;
+    if (status === REPLY_MISSING_CODE) {
+      this.#send(task, true);
+      return;
+    }
+    let workers = this.#loadedBy.get(task.batch.code.key);
+    if (workers === undefined) this.#loadedBy.set(task.batch.code.key, (workers = new Set()));
+    workers.add(worker);
     task.reply = reply;
     // The task's output may still be on its way; it settles once the last of it is written.
-    if (this.#relay.caughtUp(task, reply.outputs)) this.#settle(task);
+    if (this.#relay.caughtUp(task, outputs)) this.#settle(task);
     this.#pump();
   }
 
   #settle(task: Task): void {
     this.#tasks.delete(task.id);
-    const reply = task.reply!;
+    const [status, value, worker, startedMs, endedMs] = task.reply!;
     const batch = task.batch;
-    this.#record(task, reply.ok ? "ok" : "error", reply.worker, reply.startedMs, reply.endedMs);
+    const ok = status === REPLY_OK;
+    this.#record(task.id, batch, task.chunk, ok ? "ok" : "error", worker, startedMs, endedMs);
     if (batch.settled) return;
-    if (!reply.ok) return this.#fail(batch, taskFailed(batch.label, reply.value as Parameters<typeof taskFailed>[1]));
-    batch.results[task.chunk] = reply.value;
-    if (task.items !== undefined) batch.progress?.tick(task.items);
+    if (!ok) return this.#fail(batch, taskFailed(batch.label, value as Parameters<typeof taskFailed>[1]));
+    batch.results[task.chunk] = value;
+    if (batch.progress) batch.progress.tick(batch.itemsOf(task.chunk)!);
     if (--batch.remaining === 0) this.#complete(batch);
   }
 
@@ -432,23 +396,24 @@ class WorkerPool implements Pool {
     // No reply will say where the task ran: the board knows if a worker had started it.
     const where = this.#board.find(task.id);
     const cancelled = error instanceof Error && error.name === "AbortError";
-    this.#record(task, cancelled ? "cancelled" : "error", where?.worker ?? -1, where?.startedMs, performance.now());
+    this.#record(task.id, batch, task.chunk, cancelled ? "cancelled" : "error", where?.worker ?? -1, where?.startedMs, performance.now());
     if (!batch.settled) this.#fail(batch, fromRejection(batch.label, error, batch.signal));
     this.#pump();
   }
 
-  #record(task: Task | { id: number; batch: Batch; chunk: number; first: number; items: number | undefined }, status: TaskRecord["status"], worker: number, startedMs: number | undefined, endedMs: number): void {
-    const batch = task.batch;
+  #record(id: number, batch: Batch, chunk: number, status: TaskRecord["status"], worker: number, startedMs: number | undefined, endedMs: number): void {
+    const items = batch.itemsOf(chunk);
+    const first = batch.firstOf(chunk);
     const record: TaskRecord = {
-      id: task.id,
+      id,
       worker,
-      label: task.items === undefined ? batch.label : `${batch.label} [${task.first}..${task.first + task.items - 1}]`,
+      label: items === undefined ? batch.label : `${batch.label} [${first}..${first + items - 1}]`,
       queuedMs: batch.queuedMs,
+      startedMs,
       endedMs,
       status,
+      items,
     };
-    if (startedMs !== undefined) record.startedMs = startedMs;
-    if (task.items !== undefined) record.items = task.items;
     this.trace.add(record);
   }
 
@@ -468,11 +433,7 @@ class WorkerPool implements Pool {
     this.#finish(batch);
     // Chunks never handed to a worker end here, as cancelled tasks that never started.
     const endedMs = performance.now();
-    for (let chunk = batch.nextChunk; chunk < batch.chunks; chunk++) {
-      const first = chunk * batch.chunkSize;
-      const items = batch.mode === "run" ? undefined : Math.min(batch.chunkSize, batch.itemCount - first);
-      this.#record({ id: ++this.#lastTaskId, batch, chunk, first, items }, "cancelled", -1, undefined, endedMs);
-    }
+    for (let chunk = batch.nextChunk; chunk < batch.chunks; chunk++) this.#record(++this.#lastTaskId, batch, chunk, "cancelled", -1, undefined, endedMs);
     batch.nextChunk = batch.chunks;
     batch.reject(error);
   }
@@ -502,6 +463,12 @@ class WorkerPool implements Pool {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /** What a notebook shows for `pool`. */
+  [inspect.custom](): string {
+    const queued = this.#queue.slice(this.#queueHead).reduce((sum, batch) => sum + (batch.settled ? 0 : batch.chunks - batch.nextChunk), 0);
+    return `Pool { threads: ${this.threads}, running: ${this.#running}, queued: ${queued}, tasks traced: ${this.trace.records.length}${this.#closed ? ", closed" : ""} }`;
   }
 }
 

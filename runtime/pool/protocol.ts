@@ -4,26 +4,46 @@
  * message shape or a shared-memory offset is written down exactly once.
  */
 
-/** How a task names the code it runs. */
+/** How a worker gets the function a task runs; workers keep what they loaded under `key`. */
 export type CodeRef =
-  /** A function shipped as source: `code` evaluates to it; workers compile it once per `hash`. */
-  | { kind: "source"; hash: string; code: string; filename: string }
-  /** An export of a module file, imported once per worker. */
-  | { kind: "module"; url: string; name: string };
+  /** A function shipped as source: `code` evaluates to it. `key` is a hash of `code`. */
+  | { kind: "source"; key: string; code: string; filename: string }
+  /** An export of a module file. */
+  | { kind: "module"; key: string; url: string; name: string };
 
-/** One task as a worker receives it. */
-export interface TaskRequest {
-  /** Pool-wide task id (from 1): tags the task's output lines and its worker-board slot. */
-  id: number;
-  code: CodeRef;
-  /** run: the function's argument; map and reduce: one chunk of items. */
-  mode: "run" | "map" | "reduce";
-  arg: unknown;
-  /** map and reduce: index of the chunk's first item in the whole list. */
-  first: number;
+/**
+ * How a task runs its function. run: `arg` is the argument. map, reduce: `arg`
+ * is a chunk of items, and the reply's value the chunk's results or its
+ * accumulator. item: a map chunk of exactly one item, sent as the item itself
+ * and answered with its result (a map of one task per item is bound by
+ * per-task costs: no arrays either way).
+ */
+export type RequestMode = "run" | "item" | "map" | "reduce";
+
+/**
+ * One task as a worker receives it. Requests and replies are tuples, not
+ * objects: structured clone writes every property name of an object again
+ * with every message, and at tens of thousands of tasks per second an object
+ * costs about 1 µs more per message than the same fields in an array.
+ */
+export type TaskRequest = [
+  /** Pool-wide task id (from 1): tags the task's output and its worker-board slot. */
+  id: number,
+  /** The key of the function's CodeRef. */
+  fn: string,
+  mode: RequestMode,
+  arg: unknown,
+  /** item, map and reduce: index of the (chunk's first) item in the whole list. */
+  first: number,
+  /**
+   * How to load `fn`: sent until every worker has loaded it, then left out
+   * (cloning the source with every task would cost every task). A worker
+   * that meets an unknown `fn` without it answers REPLY_MISSING_CODE.
+   */
+  code?: CodeRef,
   /** reduce: the accumulator each chunk starts from. */
-  initial?: unknown;
-}
+  initial?: unknown,
+];
 
 /** An error thrown by learner code, as data: structured clone keeps too little of an Error. */
 export interface ThrownError {
@@ -36,19 +56,26 @@ export interface ThrownError {
   notAnError?: boolean;
 }
 
-/** A worker's answer. Errors of learner code are answers too; only a dying worker makes piscina reject. */
-export interface TaskReply {
-  ok: boolean;
-  /** The result, or a ThrownError when !ok. */
-  value: unknown;
-  /** The worker's index in the pool (see WorkerBoard), for the trace. */
-  worker: number;
+/** The function returned (value = its result). */
+export const REPLY_OK = 1;
+/** The function threw (value = a ThrownError). Errors of learner code are answers; only a dying worker makes piscina reject. */
+export const REPLY_THREW = 0;
+/** The worker has not loaded `fn` and the request did not carry its code: send it again with the code. */
+export const REPLY_MISSING_CODE = 2;
+export type ReplyStatus = typeof REPLY_OK | typeof REPLY_THREW | typeof REPLY_MISSING_CODE;
+
+/** A worker's answer (a tuple for the same reason as TaskRequest). */
+export type TaskReply = [
+  status: ReplyStatus,
+  value: unknown,
+  /** The worker's index in the pool (see the worker board), for the trace. */
+  worker: number,
   /** Worker-side clock, already converted to ms since the main side's performance.timeOrigin. */
-  startedMs: number;
-  endedMs: number;
+  startedMs: number,
+  endedMs: number,
   /** Output messages posted for this task; the main side waits for all of them before settling. */
-  outputs: number;
-}
+  outputs: number,
+];
 
 /** One batch of console output of a task, posted on the pool's BroadcastChannel. */
 export type OutputMessage = [taskId: number, stream: "stdout" | "stderr", text: string];

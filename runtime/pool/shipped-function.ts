@@ -22,7 +22,8 @@ export interface ShippedFunction {
 /** Stack frames in a worker name the function's own lines `pool-function:<label>:<line>:<column>`, line 1 being its first line. */
 export const SHIPPED_FILENAME_PREFIX = "pool-function:";
 
-const byFunction = new WeakMap<Function, ShippedFunction | Error>();
+/** Per function: ready to ship, or why not (a fresh error is built per call, so its stack shows that call). */
+const byFunction = new WeakMap<Function, ShippedFunction | (() => Error)>();
 const analysisBySource = new Map<string, FunctionAnalysis | undefined>();
 /** Distinct sources analysed per process; beyond it the cache starts over (a notebook rarely ships thousands of functions). */
 const ANALYSIS_CACHE_MAX = 2000;
@@ -60,40 +61,40 @@ function workerCode(source: string, shape: FunctionAnalysis["shape"], name: stri
   return `"use strict"; (\n${source}\n)`;
 }
 
-function prepare(fn: Function): ShippedFunction {
+function prepare(fn: Function): ShippedFunction | (() => Error) {
   const source = Function.prototype.toString.call(fn);
   const label = typeof fn.name === "string" && fn.name !== "" ? fn.name : "anonymous";
   if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
-    throw new TypeError(
-      `Expected a function written in JavaScript or TypeScript, got a built-in or bound function (${label}). ` +
-        `Pools send functions to workers as source text; wrap it, e.g. (x) => ${label === "anonymous" ? "f" : label}(x), if the worker has it too.`,
-    );
+    return () =>
+      new TypeError(
+        `Expected a function written in JavaScript or TypeScript, got a built-in or bound function (${label}). ` +
+          `Pools send functions to workers as source text; wrap it, e.g. (x) => ${label === "anonymous" ? "f" : label}(x), if the worker has it too.`,
+      );
   }
   if (/^class\b/.test(source)) {
-    throw new TypeError(`Expected a function, got the class ${label}. Pass a function that creates and uses the class inside the worker.`);
+    return () => new TypeError(`Expected a function, got the class ${label}. Pass a function that creates and uses the class inside the worker.`);
   }
   const analysis = analyse(source);
-  if (!analysis) throw new TypeError(`Expected a single function, got source text that does not parse as one: ${source.slice(0, 80)}`);
+  if (!analysis) return () => new TypeError(`Expected a single function, got source text that does not parse as one: ${source.slice(0, 80)}`);
   const globals = workerGlobalNames();
   const selfName = analysis.shape === "expression" ? bindableName(label) : undefined;
   const captured = analysis.free.filter((free) => !globals.has(free.name) && free.name !== selfName);
-  if (captured.length > 0) throw new CapturedVariablesError(label, [...new Set(captured.map(writtenName))]);
+  if (captured.length > 0) {
+    const names = [...new Set(captured.map(writtenName))];
+    return () => new CapturedVariablesError(label, names);
+  }
   const code = workerCode(source, analysis.shape, selfName);
-  const hash = createHash("sha1").update(code).digest("base64");
-  return { code: { kind: "source", hash, code, filename: `${SHIPPED_FILENAME_PREFIX}${label}` }, label };
+  const key = createHash("sha1").update(code).digest("base64");
+  return { code: { kind: "source", key, code, filename: `${SHIPPED_FILENAME_PREFIX}${label}` }, label };
 }
 
-/** The function made ready for workers, or throws CapturedVariablesError / TypeError (remembered per function). */
+/** The function made ready for workers, or throws CapturedVariablesError / TypeError (the verdict is remembered per function). */
 export function shipFunction(fn: Function): ShippedFunction {
-  const known = byFunction.get(fn);
-  if (known instanceof Error) throw known;
-  if (known) return known;
-  try {
-    const shipped = prepare(fn);
-    byFunction.set(fn, shipped);
-    return shipped;
-  } catch (error) {
-    if (error instanceof Error) byFunction.set(fn, error);
-    throw error;
+  let known = byFunction.get(fn);
+  if (known === undefined) {
+    known = prepare(fn);
+    byFunction.set(fn, known);
   }
+  if (typeof known === "function") throw known();
+  return known;
 }

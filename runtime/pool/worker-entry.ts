@@ -1,7 +1,7 @@
 /**
  * The one file every pool worker loads (piscina calls its default export once
  * per task). It compiles shipped functions once per hash, imports worker
- * modules once, runs a task in one of three modes, and answers with the
+ * modules once, runs a task in one of its modes, and answers with the
  * result or the error as data plus the times and the worker index the trace
  * needs. Kept small on purpose: every line here runs once per task.
  */
@@ -17,8 +17,12 @@ import {
   BOARD_TASK_BASE,
   LOOP_GUARD_NAME,
   LOOP_TICKS_NAME,
+  REPLY_MISSING_CODE,
+  REPLY_OK,
+  REPLY_THREW,
   type CodeRef,
   type PoolWorkerData,
+  type ReplyStatus,
   type TaskReply,
   type TaskRequest,
   type ThrownError,
@@ -64,20 +68,16 @@ const syncEntry = "../sync/index.js";
 const sync = (await import(syncEntry).catch(() => undefined)) as { reviveShared?: <T>(value: T) => T } | undefined;
 const revive = typeof sync?.reviveShared === "function" ? sync.reviveShared : undefined;
 
-const compiled = new Map<string, AnyFunction>();
-const modules = new Map<string, AnyFunction>();
+/** Functions this worker has loaded, by CodeRef key: each is compiled or imported once. */
+const functions = new Map<string, AnyFunction>();
 
 function compileSource(code: Extract<CodeRef, { kind: "source" }>): AnyFunction {
-  let fn = compiled.get(code.hash);
-  if (fn === undefined) {
-    fn = new vm.Script(code.code, { filename: code.filename, lineOffset: -1 }).runInThisContext() as AnyFunction;
-    compiled.set(code.hash, fn);
-  }
+  const fn = new vm.Script(code.code, { filename: code.filename, lineOffset: -1 }).runInThisContext() as AnyFunction;
+  functions.set(code.key, fn);
   return fn;
 }
 
 async function loadModule(code: Extract<CodeRef, { kind: "module" }>): Promise<AnyFunction> {
-  const key = `${code.url}#${code.name}`;
   const namespace = (await import(code.url)) as Record<string, unknown>;
   let fn = namespace[code.name];
   // A CommonJS module that assigns a function to module.exports has it as default.
@@ -88,7 +88,7 @@ async function loadModule(code: Extract<CodeRef, { kind: "module" }>): Promise<A
     const exported = Object.keys(namespace).join(", ") || "nothing";
     throw new TypeError(`Expected ${code.url} to export a function named "${code.name}", but it exports ${exported}`);
   }
-  modules.set(key, fn as AnyFunction);
+  functions.set(code.key, fn as AnyFunction);
   return fn as AnyFunction;
 }
 
@@ -159,8 +159,9 @@ async function reduceChunkAsync(fn: AnyFunction, items: ArrayLike<unknown>, firs
   return accumulator;
 }
 
-function thrown(error: unknown): ThrownError & { item?: number } {
-  const item = error instanceof ItemError ? error.index : undefined;
+/** The error as data; `item` is the index of the item that threw, when known. */
+function thrown(error: unknown, item: number | undefined): ThrownError & { item?: number } {
+  if (error instanceof ItemError) item = error.index;
   const original = error instanceof ItemError ? error.error : error;
   const described: ThrownError & { item?: number } =
     original instanceof Error
@@ -172,19 +173,21 @@ function thrown(error: unknown): ThrownError & { item?: number } {
   return described;
 }
 
-function execute(fn: AnyFunction, request: TaskRequest): unknown {
-  const arg = revive ? revive(request.arg) : request.arg;
-  if (request.mode === "run") return fn(arg);
-  if (request.mode === "map") return mapChunk(fn, arg as ArrayLike<unknown>, request.first);
-  return reduceChunk(fn, arg as ArrayLike<unknown>, request.first, request.initial);
+function execute(fn: AnyFunction, [, , mode, rawArg, first, , initial]: TaskRequest): unknown {
+  // Only objects can hold shared primitives; reviving a number would just cost an allocation.
+  const arg = revive && typeof rawArg === "object" && rawArg !== null ? revive(rawArg) : rawArg;
+  if (mode === "run") return fn(arg);
+  if (mode === "item") return fn(arg, first);
+  if (mode === "map") return mapChunk(fn, arg as ArrayLike<unknown>, first);
+  return reduceChunk(fn, arg as ArrayLike<unknown>, first, initial);
 }
 
-function begin(request: TaskRequest): number {
+function begin(taskId: number): number {
   const startedMs = clockShiftMs + performance.now();
   boardStarted[BOARD_STARTED_BASE_F64 + slot] = startedMs;
   // Release: a main thread that reads this task id also sees the start time written above.
-  Atomics.store(board, BOARD_TASK_BASE + slot, request.id);
-  output.begin(request.id);
+  Atomics.store(board, BOARD_TASK_BASE + slot, taskId);
+  output.begin(taskId);
   return startedMs;
 }
 
@@ -199,42 +202,51 @@ function uncloneable(value: unknown): ThrownError | undefined {
   return { name: "DataCloneError", message, stack: "" };
 }
 
-function reply(ok: boolean, value: unknown, startedMs: number): TaskReply {
-  if (ok) {
+function reply(status: ReplyStatus, value: unknown, startedMs: number): TaskReply {
+  if (status === REPLY_OK) {
     const problem = uncloneable(value);
-    if (problem) return reply(false, problem, startedMs);
+    if (problem) return reply(REPLY_THREW, problem, startedMs);
   }
   const outputs = output.end();
   Atomics.store(board, BOARD_TASK_BASE + slot, 0);
-  return { ok, value, worker: workerIndex, startedMs, endedMs: clockShiftMs + performance.now(), outputs };
+  return [status, value, workerIndex, startedMs, clockShiftMs + performance.now(), outputs];
+}
+
+/** The index of the item a task of one item ran, for error messages. */
+function itemOf(request: TaskRequest): number | undefined {
+  return request[2] === "item" ? request[4] : undefined;
 }
 
 /** piscina's task handler. Synchronous for synchronous functions (no await between tasks), a promise otherwise. */
 export default function runTask(request: TaskRequest): TaskReply | Promise<TaskReply> {
-  const startedMs = begin(request);
-  let fn: AnyFunction | undefined;
+  const startedMs = begin(request[0]);
+  let fn = functions.get(request[1]);
   let result: unknown;
   try {
-    fn = request.code.kind === "source" ? compileSource(request.code) : modules.get(`${request.code.url}#${request.code.name}`);
-    if (fn === undefined) return runWithModule(request, startedMs);
+    if (fn === undefined) {
+      const code = request[5];
+      if (code === undefined) return reply(REPLY_MISSING_CODE, undefined, startedMs);
+      if (code.kind === "module") return runWithModule(request, code, startedMs);
+      fn = compileSource(code);
+    }
     result = execute(fn, request);
   } catch (error) {
-    return reply(false, thrown(error), startedMs);
+    return reply(REPLY_THREW, thrown(error, itemOf(request)), startedMs);
   }
   if (isThenable(result)) {
     return Promise.resolve(result).then(
-      (value) => reply(true, value, startedMs),
-      (error) => reply(false, thrown(error), startedMs),
+      (value) => reply(REPLY_OK, value, startedMs),
+      (error) => reply(REPLY_THREW, thrown(error, itemOf(request)), startedMs),
     );
   }
-  return reply(true, result, startedMs);
+  return reply(REPLY_OK, result, startedMs);
 }
 
-async function runWithModule(request: TaskRequest, startedMs: number): Promise<TaskReply> {
+async function runWithModule(request: TaskRequest, code: Extract<CodeRef, { kind: "module" }>, startedMs: number): Promise<TaskReply> {
   try {
-    const fn = await loadModule(request.code as Extract<CodeRef, { kind: "module" }>);
-    return reply(true, await execute(fn, request), startedMs);
+    const fn = await loadModule(code);
+    return reply(REPLY_OK, await execute(fn, request), startedMs);
   } catch (error) {
-    return reply(false, thrown(error), startedMs);
+    return reply(REPLY_THREW, thrown(error, itemOf(request)), startedMs);
   }
 }
