@@ -6,15 +6,16 @@
 import { PardisError, seededRandom } from "../core/index.js";
 import { randomChooser, replayChooser, roundRobinChooser } from "./choosers.js";
 import { ExhaustiveSearch } from "./exhaustive.js";
-import { DEFAULT_MAX_STEPS, failureKey, toFailure, witness, type FailureContext } from "./failure.js";
+import { DEFAULT_MAX_STEPS, toFailure, witness, type FailureContext } from "./failure.js";
 import type { Finding } from "./finding.js";
 import { formatExploration, formatExploreFailure, formatReplay } from "./format.js";
 import type { MemoryLayout } from "./memory.js";
-import { checkProgram, positiveInteger, settings } from "./options.js";
+import { checkProgram, positiveInteger, settings, type Settings } from "./options.js";
 import { Pacer } from "./pacer.js";
 import { pctChooser } from "./pct.js";
-import { Run, type Chooser, type RunResult } from "./run.js";
+import { Run, type Chooser } from "./run.js";
 import { formatInterleaving, parseInterleaving } from "./schedule.js";
+import { Tally } from "./tally.js";
 import type { ExploreFailure, ExploreOptions, ExploreResult, MemorySpec, ReplayReport, SharedProgram } from "./types.js";
 
 const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
@@ -42,14 +43,6 @@ export class ExplorationError extends PardisError {
 
 // ---- explore ----------------------------------------------------------------------------
 
-interface Kept {
-  finding: Finding;
-  schedule: number[];
-  run: number;
-  seed: number | null;
-  occurrences: number;
-}
-
 /** Derives run i's seed: run 0 uses the seed itself, so `{ seed, runs: 1 }` repeats any reported run. */
 function runSeeds(seed: number): () => number {
   const stream = seededRandom(seed ^ 0x2545f491);
@@ -63,17 +56,6 @@ function runSeeds(seed: number): () => number {
   };
 }
 
-/** A 64-bit FNV-1a hash of a schedule, to count distinct schedules without keeping them. */
-function scheduleHash(schedule: readonly number[]): string {
-  let a = 0x811c9dc5;
-  let b = 0xcbf29ce4;
-  for (const t of schedule) {
-    a = Math.imul(a ^ (t + 1), 0x01000193) >>> 0;
-    b = Math.imul(b ^ (t + 7), 0x01000193) >>> 0;
-  }
-  return `${a.toString(36)}.${b.toString(36)}.${schedule.length}`;
-}
-
 /**
  * Runs `program` under many schedules and reports every distinct failure
  * (one per kind and subject, with the shortest schedule that showed it).
@@ -84,80 +66,12 @@ export async function explore<M extends MemorySpec>(program: SharedProgram<M>, o
   const s = settings(options);
   const p = program as SharedProgram;
   const pacer = new Pacer(s.signal);
-  const kept = new Map<string, Kept>();
-  const seen = new Set<string>();
-  let runs = 0;
-  let schedules = 0;
-  let pruned = 0;
-  let steps = 0;
-  let complete: boolean | undefined;
-
-  const record = (result: RunResult, run: number, seed: number | null): boolean => {
-    runs++;
-    steps += result.steps;
-    if (result.outcome === "stopped") {
-      pruned++;
-      return false;
-    }
-    if (s.strategy === "exhaustive") schedules++;
-    else {
-      const hash = scheduleHash(result.schedule);
-      if (!seen.has(hash)) {
-        seen.add(hash);
-        schedules++;
-      }
-    }
-    for (const finding of result.findings) {
-      const key = failureKey(finding);
-      const schedule = witness(finding, result.schedule);
-      const before = kept.get(key);
-      if (!before) kept.set(key, { finding, schedule, run, seed, occurrences: 1 });
-      else {
-        before.occurrences++;
-        if (schedule.length < before.schedule.length) Object.assign(before, { finding, schedule, run, seed });
-      }
-    }
-    return result.findings.length > 0;
-  };
-
-  if (s.strategy === "exhaustive") {
-    const search = new ExhaustiveSearch(s.preemptions, s.sleepSets);
-    complete = false;
-    while (runs < s.runs) {
-      const result = await pacer.run(new Run(p, layout, search.chooser(), { maxSteps: s.maxSteps, log: false }));
-      const failed = record(result, runs, null);
-      if (search.diverged) {
-        const d = search.diverged;
-        const finding: Finding = {
-          kind: "nondeterminism",
-          message: `replaying the same choices offered other threads at step ${d.step} (T${d.expected.join(", T")} before, T${d.offered.join(", T")} now): the program keeps state outside the explored memory, or is not deterministic`,
-          step: d.step,
-          threads: [...d.offered],
-        };
-        kept.set(failureKey(finding), { finding, schedule: result.schedule.slice(0, d.step), run: runs - 1, seed: null, occurrences: 1 });
-        break;
-      }
-      if (failed && s.stopOnFailure) break;
-      if (!search.advance()) {
-        complete = true;
-        break;
-      }
-    }
-  } else {
-    const nextSeed = runSeeds(s.seed);
-    // PCT draws its change points from 1..k, k a run's length: measured once, in turn order, so that it depends on the program only.
-    const k = s.strategy === "pct" ? Math.max(1, (await pacer.run(new Run(p, layout, roundRobinChooser(), { maxSteps: s.maxSteps, log: false }))).steps) : 0;
-    for (let run = 0; run < s.runs; run++) {
-      const seed = nextSeed();
-      const random = seededRandom(seed);
-      const chooser: Chooser = s.strategy === "pct" ? pctChooser(random, p.threads.length, s.depth, k) : randomChooser(random);
-      const failed = record(await pacer.run(new Run(p, layout, chooser, { maxSteps: s.maxSteps, log: false })), run, seed);
-      if (failed && s.stopOnFailure) break;
-    }
-  }
+  const tally = new Tally(s.strategy !== "exhaustive");
+  const complete = s.strategy === "exhaustive" ? await searchExhaustively(p, layout, s, pacer, tally) : undefined;
+  if (s.strategy !== "exhaustive") await sample(p, layout, s, pacer, tally);
 
   const failures: ExploreFailure[] = [];
-  for (const { finding, schedule, run, seed, occurrences } of kept.values()) {
+  for (const { finding, schedule, run, seed, occurrences } of tally.kept()) {
     const context: FailureContext = {
       ...(p.name !== undefined ? { program: p.name } : {}),
       strategy: s.strategy,
@@ -177,14 +91,55 @@ export async function explore<M extends MemorySpec>(program: SharedProgram<M>, o
     seed: s.seed,
     ...(s.strategy === "pct" ? { depth: s.depth } : {}),
     maxSteps: s.maxSteps,
-    runs,
-    schedulesExplored: schedules,
-    pruned,
+    runs: tally.runs,
+    schedulesExplored: tally.schedules,
+    pruned: tally.pruned,
     ...(complete !== undefined ? { complete } : {}),
-    steps,
+    steps: tally.steps,
     failures,
   };
   return withText(result, () => formatExploration(result));
+}
+
+/** Random and PCT: `runs` independent runs, each from its own seed. */
+async function sample(p: SharedProgram, layout: MemoryLayout, s: Settings, pacer: Pacer, tally: Tally): Promise<void> {
+  const nextSeed = runSeeds(s.seed);
+  // PCT draws its change points from 1..k, k a run's length: measured once, in turn order, so that it depends on the program only.
+  const k = s.strategy === "pct" ? Math.max(1, (await pacer.run(new Run(p, layout, roundRobinChooser(), { maxSteps: s.maxSteps, log: false }))).steps) : 0;
+  for (let run = 0; run < s.runs; run++) {
+    const seed = nextSeed();
+    const random = seededRandom(seed);
+    const chooser: Chooser = s.strategy === "pct" ? pctChooser(random, p.threads.length, s.depth, k) : randomChooser(random);
+    const failed = tally.record(await pacer.run(new Run(p, layout, chooser, { maxSteps: s.maxSteps, log: false })), run, seed);
+    if (failed && s.stopOnFailure) return;
+  }
+}
+
+/** Exhaustive: every schedule within the bounds, at most `runs` of them; returns whether the search completed. */
+async function searchExhaustively(p: SharedProgram, layout: MemoryLayout, s: Settings, pacer: Pacer, tally: Tally): Promise<boolean> {
+  const search = new ExhaustiveSearch(s.preemptions, s.sleepSets);
+  while (tally.runs < s.runs) {
+    const result = await pacer.run(new Run(p, layout, search.chooser(), { maxSteps: s.maxSteps, log: false }));
+    const failed = tally.record(result, tally.runs, null);
+    if (search.diverged) {
+      const { step, expected, offered } = search.diverged;
+      tally.keep(
+        {
+          kind: "nondeterminism",
+          message: `replaying the same choices offered other threads at step ${step} (T${expected.join(", T")} before, T${offered.join(", T")} now): the program keeps state outside the explored memory, or is not deterministic`,
+          step,
+          threads: [...offered],
+        },
+        result.schedule.slice(0, step),
+        tally.runs - 1,
+        null,
+      );
+      return false;
+    }
+    if (failed && s.stopOnFailure) return false;
+    if (!search.advance()) return true;
+  }
+  return false;
 }
 
 /**

@@ -55,7 +55,9 @@ export function formatExploration(result: ExploreResult): string {
     result.strategy === "exhaustive"
       ? `${result.schedulesExplored} schedules${result.pruned ? ` (+${result.pruned} pruned by sleep sets)` : ""}, ${result.complete ? "complete" : "NOT complete (raise runs)"}`
       : `${result.runs} runs, ${result.schedulesExplored} distinct schedules`;
-  const head = `explore${result.program ? ` "${result.program}"` : ""}: ${how}, seed ${result.seed}, maxSteps ${result.maxSteps}: ${coverage}; ${
+  // Exhaustive search draws no random numbers: its seed would only mislead.
+  const seed = result.strategy === "exhaustive" ? "" : `, seed ${result.seed}`;
+  const head = `explore${result.program ? ` "${result.program}"` : ""}: ${how}${seed}, maxSteps ${result.maxSteps}: ${coverage}; ${
     result.ok ? "no failures" : `${result.failures.length} distinct failure${result.failures.length > 1 ? "s" : ""}`
   }`;
   const failures = result.failures.map(
