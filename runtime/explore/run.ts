@@ -289,7 +289,7 @@ export class Run {
       th.spinning = false;
       return;
     }
-    const key = op.kind === "atomic" ? `${op.fn} ${this.cellName(op.cell)}` : `${op.kind} ${this.cellName((op as { cell: number }).cell)}`;
+    const key = op.kind === "atomic" ? `atomic.${op.fn} ${this.cellName(op.cell)}` : `${op.kind} ${this.cellName((op as { cell: number }).cell)}`;
     const seen = `${String(result)}@${this.machine.epoch}`;
     th.spinning = th.reads.get(key) === seen;
     th.reads.set(key, seen);
@@ -441,7 +441,7 @@ export class Run {
     const doing = unfinished.map((th) => (th.spinning ? `T${th.id} spins (${th.spinKey ?? "yield"})` : `T${th.id} next: ${this.statusOf(th).detail ?? th.state}`));
     this.fail({
       kind: "step-limit",
-      message: `no end after ${this.options.maxSteps} steps (maxSteps): ${doing.join("; ")}. A livelock, or a spin loop that waits for something no thread will do (spin loops should call await t.yield())`,
+      message: `no end after ${this.options.maxSteps} steps (maxSteps): ${doing.join("; ")}. A livelock, or a spin loop waiting for something no thread will do`,
       step: this.step,
       threads: unfinished.map((th) => th.id),
     });

@@ -79,7 +79,11 @@ export interface VirtualThread<M extends MemorySpec = MemorySpec> {
   unlock(mutex: string): Promise<void>;
   /** Blocks until another thread has finished; its effects happen before what follows. */
   join(thread: number): Promise<void>;
-  /** A scheduling point with no effect. Call it in spin loops: a thread that just yielded runs next only if no other can. */
+  /**
+   * A scheduling point with no effect: a thread that just yielded runs next
+   * only if no other can. Spin loops rarely need it: re-reading what it already
+   * read, in an unchanged state, counts as a yield too.
+   */
   yield(): Promise<void>;
 
   /** Marks entry into a section whose occupancy is checked against its capacity (`program.sections`, default 1). */

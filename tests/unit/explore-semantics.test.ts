@@ -254,7 +254,7 @@ describe("runs that never end", () => {
     expect(result.failures[0]!.kind).toBe("step-limit");
     expect(result.failures[0]!.occurrences).toBe(3);
     expect(result.failures[0]!.message).toBe(
-      "no end after 100 steps (maxSteps): T0 spins (load flag → 0). A livelock, or a spin loop that waits for something no thread will do (spin loops should call await t.yield())",
+      "no end after 100 steps (maxSteps): T0 spins (atomic.load flag → 0). A livelock, or a spin loop waiting for something no thread will do",
     );
   });
 });
