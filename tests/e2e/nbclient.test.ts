@@ -79,3 +79,33 @@ test("an error is saved with its name, message and the cell line that threw", ()
 test("cells after an expected error still run with earlier state", () => {
   expect(cells[5]!.outputs!.map((o) => [o.output_type, joined(o.data?.["text/plain"] as string[])])).toEqual([["execute_result", "43"]]);
 });
+
+const plotly = (output: Output | undefined) =>
+  output?.data?.["application/vnd.plotly.v1+json"] as { data: Array<{ type?: string; name?: string; x?: unknown[]; y?: unknown[] }> } | undefined;
+
+test("a function defined in a cell is mapped over a pool and its results come back in order", () => {
+  const outputs = cells[6]!.outputs!;
+  expect(outputs.filter((o) => o.output_type === "error")).toEqual([]);
+  expect(outputs.filter((o) => o.name === "stdout").map((o) => joined(o.text)).join("")).toBe("longest chain below 2001: 181 steps\n");
+});
+
+test("the pool's trace is saved as a Gantt chart with one bar per map chunk", () => {
+  const output = cells[7]!.outputs!.find((o) => plotly(o));
+  const bars = plotly(output)!.data.filter((trace) => trace.type === "bar");
+  // 2000 items in chunks of 100: twenty tasks, each on one of the two workers.
+  expect(bars.reduce((sum, trace) => sum + (trace.x?.length ?? 0), 0)).toBe(20);
+  for (const lane of bars.flatMap((trace) => trace.y ?? [])) expect(lane).toMatch(/^worker [01]$/);
+  expect(joined(output?.data?.["text/plain"] as string)).toMatch(/^collatz on 2 workers: 20 tasks, 20 ok/);
+});
+
+test("the speedup plot is saved with the measured points and the table behind them", () => {
+  const output = cells[8]!.outputs!.find((o) => plotly(o));
+  const measured = plotly(output)!.data.find((trace) => trace.name?.startsWith("measured (median"));
+  expect(measured?.x).toEqual([1, 2]);
+  expect(measured?.y?.[0]).toBe(1);
+  const text = joined(output?.data?.["text/plain"] as string);
+  expect(text).toContain("threads | median ms | speedup | efficiency");
+  expect(text).toMatch(/^\s+1 \|.*\|\s+1\.00x \|\s+100%$/m);
+  expect(text).toMatch(/^\s+2 \|/m);
+  expect(cells[9]!.outputs!.filter((o) => o.output_type === "error")).toEqual([]);
+});
