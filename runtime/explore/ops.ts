@@ -48,7 +48,7 @@ export function describeOp(op: Op, cellName: (cell: number) => string): string {
       return `store ${cellName(op.cell)} ← ${op.value}`;
     case "atomic":
       if (op.fn === "load") return `atomic.load ${cellName(op.cell)}`;
-      if (op.fn === "compareExchange") return `atomic.compareExchange ${cellName(op.cell)} ${op.value} → ${op.replacement}`;
+      if (op.fn === "compareExchange") return `atomic.compareExchange ${cellName(op.cell)} ${op.value} ${op.replacement}`;
       return `atomic.${op.fn} ${cellName(op.cell)} ${op.value}`;
     case "wait":
       return `wait ${cellName(op.cell)} == ${op.expected}${Number.isFinite(op.timeout) ? ` (timeout ${op.timeout})` : ""}`;

@@ -204,7 +204,7 @@ export class Run {
     if (this.over) throw new StopThread("the run is over");
     if (condition) return;
     this.log(thread, "assert", `assertion failed${message ? `: ${message}` : ""}`, undefined, undefined);
-    this.fail({ kind: "assertion", message: `T${thread}: assertion failed${message ? `: ${message}` : ""}`, step: this.step, threads: [thread] });
+    this.fail({ kind: "assertion", message: `T${thread}: ${message ?? "t.assert failed"}`, step: this.step, threads: [thread] });
     throw new StopThread("assertion failed");
   }
 
@@ -414,8 +414,8 @@ export class Run {
       return this.fail({ kind: "misuse", message: "program.check returned a promise; it must judge the final memory synchronously", step: this.step, threads: [] });
     }
     if (verdict === false || typeof verdict === "string") {
-      const detail = typeof verdict === "string" ? verdict : `final memory ${JSON.stringify(this.finalMemory())}`;
-      return this.fail({ kind: "check", message: `final check failed: ${detail}`, step: this.step, threads: [] });
+      const message = typeof verdict === "string" ? verdict : `the final memory ${JSON.stringify(this.finalMemory())} fails program.check`;
+      return this.fail({ kind: "check", message, step: this.step, threads: [] });
     }
     this.end("finished");
   }
@@ -453,7 +453,7 @@ export class Run {
     const cell = this.cellName(race.cell);
     this.findings.push({
       kind: "data-race",
-      message: `data race on ${cell}: T${earlier.thread} ${earlier.kind} at step ${earlier.step} and T${later.thread} ${later.kind} at step ${later.step} are not ordered by happens-before`,
+      message: `T${earlier.thread} ${earlier.kind} at step ${earlier.step} and T${later.thread} ${later.kind} at step ${later.step} of ${cell} are not ordered by happens-before`,
       step: later.step,
       threads: [earlier.thread, later.thread],
       subject: cell,

@@ -67,7 +67,7 @@ export function classifyStuck(stuck: readonly StuckThread[], step: number): Find
     return {
       kind: "lost-wakeup",
       message:
-        `lost wake-up: T${lost.thread} sleeps forever in wait(${cell}, ${expected}) from step ${since}; ` +
+        `T${lost.thread} sleeps forever in wait(${cell}, ${expected}) from step ${since}; ` +
         `T${lostNotify.thread} notified ${cell} at step ${lostNotify.step}, before T${lost.thread} was waiting, and ${cell} has not changed since`,
       step,
       threads: [lost.thread, lostNotify.thread],
@@ -80,7 +80,7 @@ export function classifyStuck(stuck: readonly StuckThread[], step: number): Find
   const subject = stuck[0]?.blocker.kind === "lock" ? stuck[0].blocker.mutex : stuck[0]?.blocker.kind === "futex" ? stuck[0].blocker.cell : undefined;
   return {
     kind: "deadlock",
-    message: `deadlock: every unfinished thread is blocked (${threadList(stuck.map((s) => s.thread))})${loop ? `, cycle ${loop.map((t) => `T${t}`).join(" → ")}` : ""}: ${why}`,
+    message: `every unfinished thread is blocked (${threadList(stuck.map((s) => s.thread))})${loop ? `, cycle ${loop.map((t) => `T${t}`).join(" → ")}` : ""}: ${why}`,
     step,
     threads: stuck.map((s) => s.thread),
     ...(subject !== undefined ? { subject } : {}),
