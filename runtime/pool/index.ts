@@ -3,17 +3,8 @@
  * (`createPool`), see how the work was spread (`pool.trace.gantt()`), and
  * measure what more threads buy (`speedup`).
  */
-export {
-  createPool,
-  type Pool,
-  type PoolOptions,
-  type RunOptions,
-  type MapOptions,
-  type TaskFunction,
-  type MapFunction,
-  type ReduceFunction,
-  type Items,
-} from "./pool.js";
+export { createPool } from "./pool.js";
+export type { Pool, PoolOptions, RunOptions, MapOptions, TaskFunction, MapFunction, ReduceFunction, Items } from "./pool-types.js";
 export type { WorkerModuleRef } from "./module-target.js";
 export type { PoolTrace } from "./pool-trace.js";
 export type { ProgressOption } from "./map-progress.js";

@@ -8,90 +8,26 @@
  * and it means a map of 100,000 chunks is neither sliced nor cloned up front,
  * and cancelling it does not make piscina search its queue 100,000 times.
  */
+import { setMaxListeners } from "node:events";
 import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
-import type { TransferListItem } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { TaskRecord } from "../core/index.js";
 import { kernelBridge } from "../viz/kernel-bridge.js";
+import { Batch, Task, type Mode, type Plan } from "./batch.js";
+import { checkPositiveInteger, checkSignal, isSharedView, toIndexable } from "./checks.js";
 import { MapProgress, type ProgressOption } from "./map-progress.js";
 import { moduleTarget, type WorkerModuleRef } from "./module-target.js";
-import { Batch, Task, type Mode, type Plan } from "./batch.js";
 import { callerContext, OutputRelay } from "./output-relay.js";
-import { TaskTrace, type PoolTrace } from "./pool-trace.js";
+import { TaskTrace } from "./pool-trace.js";
+import type { Items, MapFunction, MapOptions, Pool, PoolOptions, ReduceFunction, RunOptions, TaskFunction } from "./pool-types.js";
 import { REPLY_MISSING_CODE, REPLY_OK, type CodeRef, type PoolWorkerData, type RequestMode, type TaskReply, type TaskRequest } from "./protocol.js";
 import { shipFunction } from "./shipped-function.js";
 import { fromRejection, poolClosed, taskCancelled, taskFailed } from "./task-errors.js";
 import { WorkerBoard } from "./worker-board.js";
-
-export interface PoolOptions {
-  /** Worker threads. @default os.availableParallelism() */
-  threads?: number;
-  /** Task records kept in `pool.trace` (the oldest are dropped beyond it). @default 100_000 */
-  traceLimit?: number;
-  /** Default progress rule of map and reduce (see map-progress.ts). @default "auto" */
-  progress?: ProgressOption;
-  /** V8 heap limits per worker, e.g. `{ maxOldGenerationSizeMb: 64 }`; a worker that exceeds them crashes and is replaced. */
-  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; codeRangeSizeMb?: number; stackSizeMb?: number };
-}
-
-export interface RunOptions {
-  /** Cancels the task, queued or running (a running task's worker is terminated and replaced). */
-  signal?: AbortSignal;
-  /** Objects to move to the worker instead of copying (ArrayBuffers, MessagePorts); they become unusable here. */
-  transferList?: readonly TransferListItem[];
-}
-
-export interface MapOptions {
-  /**
-   * Items per task. Each task costs tens of microseconds of messaging, so tiny
-   * items need large chunks; one item per task suits items that take
-   * milliseconds each. @default Math.ceil(items / (threads * 4)): four tasks per thread
-   */
-  chunkSize?: number;
-  /** Cancels every task of this call. */
-  signal?: AbortSignal;
-  /** Progress bar rule (see map-progress.ts). @default the pool's `progress` option */
-  progress?: ProgressOption;
-}
-
-/** A function a worker can run: it receives everything it needs as its argument. */
-export type TaskFunction<A, R> = (arg: A) => R;
-export type MapFunction<T, R> = (item: T, index: number) => R;
-export type ReduceFunction<T, A> = (accumulator: A, item: T, index: number) => A | Promise<A>;
-export type Items<T> = readonly T[] | ArrayLike<T> | Iterable<T>;
-
-export interface Pool {
-  readonly threads: number;
-  readonly closed: boolean;
-  /** Runs `task(arg)` in a worker. `task` may capture nothing: pass what it needs in `arg`. */
-  run<A, R>(task: TaskFunction<A, R>, arg?: A, options?: RunOptions): Promise<Awaited<R>>;
-  run<R = unknown>(task: WorkerModuleRef, arg?: unknown, options?: RunOptions): Promise<R>;
-  /** `fn(item, index)` for every item, in chunks across the workers; results in item order. */
-  map<T, R>(fn: MapFunction<T, R>, items: Items<T>, options?: MapOptions): Promise<Array<Awaited<R>>>;
-  map<R = unknown>(fn: WorkerModuleRef, items: Items<unknown>, options?: MapOptions): Promise<R[]>;
-  /**
-   * A parallel `items.reduce(reducer, initial)`: each chunk of items is folded
-   * in a worker with `reducer`, starting from `initial`, and the chunks'
-   * results are merged in item order on this thread with `combine`. So
-   * `initial` must be neutral for `combine` (0 for a sum, 1 for a product, []
-   * for concatenation) and `combine` associative. For a sum both are
-   * `(a, b) => a + b`; for counting, `reducer` is `(n) => n + 1` and `combine`
-   * is `(a, b) => a + b`.
-   */
-  reduce<T, A>(reducer: ReduceFunction<T, A>, items: Items<T>, combine: (left: A, right: A) => A, initial: A, options?: MapOptions): Promise<A>;
-  /** Per-task records (queue wait, start, end, worker, outcome) and `trace.gantt()`. */
-  readonly trace: PoolTrace;
-  /**
-   * Stops taking tasks, waits for the submitted ones, and ends the workers.
-   * With `force`, cancels what is queued or running instead of waiting.
-   */
-  close(options?: { force?: boolean }): Promise<void>;
-  [Symbol.asyncDispose](): Promise<void>;
-}
 
 /**
  * Tasks handed to piscina per thread: one running and two waiting in
@@ -113,25 +49,6 @@ function concatenate(results: unknown[]): unknown[] {
   return out;
 }
 
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
-
-function checkPositiveInteger(where: string, name: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new TypeError(`${where}: expected \`${name}\` to be an integer from 1 up, got \`${String(value)}\` (${typeof value})`);
-  }
-  return value;
-}
-
-function checkSignal(where: string, signal: unknown): AbortSignal | undefined {
-  if (signal === undefined || signal === null) return undefined;
-  if (!(signal instanceof AbortSignal)) throw new TypeError(`${where}: expected \`signal\` to be an AbortSignal, got ${typeof signal}`);
-  return signal;
-}
-
 /** The caller's signal joined with the kernel's interrupt signal of the moment (replaced by the kernel after each interrupt). */
 function taskSignal(user: AbortSignal | undefined): AbortSignal | undefined {
   const interrupt = kernelBridge()?.interruptSignal;
@@ -140,17 +57,10 @@ function taskSignal(user: AbortSignal | undefined): AbortSignal | undefined {
   return AbortSignal.any([user, interrupt]);
 }
 
-function toIndexable<T>(where: string, items: Items<T>): ArrayLike<T> & { slice?: (start: number, end: number) => ArrayLike<T> } {
-  if (Array.isArray(items) || ArrayBuffer.isView(items)) return items as ArrayLike<T>;
-  if (items !== null && typeof items === "object") {
-    if (Symbol.iterator in items) return Array.from(items as Iterable<T>);
-    if (typeof (items as ArrayLike<T>).length === "number") return Array.from(items as ArrayLike<T>);
-  }
-  throw new TypeError(`${where}: expected \`items\` to be an array, a typed array or an iterable, got \`${String(items)}\` (${typeof items})`);
-}
-
-function isSharedView(value: unknown): boolean {
-  return ArrayBuffer.isView(value) && value.buffer instanceof SharedArrayBuffer;
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
 }
 
 class WorkerPool implements Pool {
@@ -294,6 +204,9 @@ class WorkerPool implements Pool {
       if (batch.chunks === 0) return resolve(batch.assemble([]));
       if (mode !== "run") batch.progress = MapProgress.start(options.progress ?? this.#progress, `${label} (${batch.itemCount} items)`, batch.itemCount, batch.chunks);
       if (signal) {
+        // Every call and every task in flight listens to the signal; a notebook
+        // easily has dozens at once, and Node would warn of a leak past ten.
+        setMaxListeners(0, signal);
         batch.onAbort = () => this.#fail(batch, taskCancelled(label, signal.reason));
         signal.addEventListener("abort", batch.onAbort, { once: true });
       }

@@ -1,7 +1,8 @@
 /**
  * What the pool's main side and its workers say to each other. Both sides
- * import this file (the worker entry imports nothing else of the pool), so a
- * message shape or a shared-memory offset is written down exactly once.
+ * import this file (the worker entry imports only this and worker-output.ts
+ * of the pool, to start fast), so a message shape or a shared-memory offset
+ * is written down exactly once.
  */
 
 /** How a worker gets the function a task runs; workers keep what they loaded under `key`. */

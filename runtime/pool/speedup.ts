@@ -13,7 +13,8 @@ import { availableParallelism } from "node:os";
 import type { SpeedupData, SpeedupPoint } from "../core/index.js";
 import { kernelBridge } from "../viz/kernel-bridge.js";
 import { progress, speedupPlot, type ProgressBar, type SpeedupFigure } from "../viz/index.js";
-import { createPool, type Pool } from "./pool.js";
+import { createPool } from "./pool.js";
+import type { Pool } from "./pool-types.js";
 import { taskCancelled } from "./task-errors.js";
 
 export interface SpeedupOptions {

@@ -46,6 +46,14 @@ channel.unref();
 const output = new TaskOutput(channel);
 output.install();
 
+// A promise a task let fail without awaiting it would, by Node's default, end
+// this worker (and fail whichever task runs next); report it as the kernel
+// does for a cell, under the task that was running, and keep the worker.
+process.on("unhandledRejection", (reason) => {
+  const text = reason instanceof Error ? (reason.stack ?? `${reason.name}: ${reason.message}`) : inspect(reason);
+  output.write("stderr", `Unhandled promise rejection in a pool worker: ${text}\n`);
+});
+
 const globals = globalThis as Record<string, unknown>;
 // Loop guards were compiled into the learner's function by the kernel. In a
 // pool worker there is no interrupt flag to read: an interrupt terminates the

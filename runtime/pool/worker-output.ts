@@ -34,6 +34,8 @@ export class TaskOutput {
 
   /** Output from now on belongs to this task (a worker runs one task at a time). */
   begin(taskId: number): void {
+    // Text printed between tasks (a timer a task left behind) belongs to the task before.
+    this.flush();
     this.#taskId = taskId;
     this.#posted = 0;
   }

@@ -13,6 +13,9 @@
  *                             piscina.run(chunk) of a worker that maps f   ≤ 1.2x
  *   shipped function          a burst of pool.run(f, i), f written here, against
  *                             piscina.run(i) of a predefined function, 1 thread  ≤ 1.1x
+ *   shipping alone            the same burst against pool.run("tiny.mjs#tiny", i)
+ *                             in the same kind of pool: what source shipping
+ *                             costs over a worker module, pool costs aside   ≤ 1.1x
  *   CPU-bound speedup         primes in 48 chunks, pool of all cores against a
  *                             1-worker pool (efficiency = speedup / cores)   ≥ 0.9
  *
@@ -28,7 +31,7 @@ import { Piscina } from "piscina";
 import { bench, describe } from "vitest";
 import { createPool, type Pool } from "../../dist/runtime/index.js";
 
-const ROUNDS = Number(process.env.BENCH_POOL_ROUNDS ?? 9);
+const ROUNDS = Number(process.env.BENCH_POOL_ROUNDS ?? 11);
 const UNCHUNKED_ITEMS = Number(process.env.BENCH_POOL_UNCHUNKED_ITEMS ?? 5_000);
 const CHUNKED_ITEMS = Number(process.env.BENCH_POOL_CHUNKED_ITEMS ?? 200_000);
 const CHUNK = 1000;
@@ -140,6 +143,8 @@ interface Figure {
   target: string;
   met: boolean;
   rounds: Pair;
+  /** What the baseline column holds when it is not raw piscina. */
+  rawLabel?: string;
 }
 
 async function mapUnchunked(files: ReturnType<typeof writeRawWorkers>): Promise<Figure> {
@@ -198,6 +203,23 @@ async function shippedFunction(files: ReturnType<typeof writeRawWorkers>): Promi
   }
 }
 
+async function shippingAlone(files: ReturnType<typeof writeRawWorkers>): Promise<Figure> {
+  const pool: Pool = createPool({ threads: 1, progress: false });
+  const moduleRef = `${files.tinyFile}#tiny`;
+  const burst = (task: typeof tiny | string) => () => {
+    const pending: Array<Promise<unknown>> = [];
+    for (let i = 0; i < RUN_TASKS; i++) pending.push(pool.run(task as typeof tiny, i));
+    return Promise.all(pending);
+  };
+  try {
+    const rounds = await pairedRounds(burst(moduleRef), burst(tiny));
+    const figure = overheadFigure("shippingAloneUsPerTask", `${RUN_TASKS} pool.run(f, i) at once, f shipped as source, against the same pool running f from a module, 1 thread`, RUN_TASKS / 1000, rounds, 1.1, "µs/task");
+    return { ...figure, rawLabel: "pool, module" };
+  } finally {
+    await pool.close();
+  }
+}
+
 function overheadFigure(key: string, measure: string, per: number, rounds: Pair, limit: number, unit = "ns/item"): Figure {
   const scale = unit === "ns/item" ? 1e6 / per : 1 / per;
   const ratio = median(rounds.ratios);
@@ -231,8 +253,9 @@ async function cpuSpeedup(): Promise<Figure> {
     const speedups = rounds.ratios.map((r) => 1 / r);
     const efficiency = median(speedups) / cores;
     return {
+      rawLabel: "1-worker pool",
       key: "cpuSpeedupEfficiency",
-      measure: `primes below ${PRIMES_UP_TO} in ${PRIME_CHUNKS} tasks: ${cores}-worker pool against a 1-worker pool (ms; value = median speedup / ${cores})`,
+      measure: `primes below ${PRIMES_UP_TO} in ${PRIME_CHUNKS} tasks on ${cores} workers (ratio = median speedup / ${cores})`,
       unit: "ms",
       raw: median(rounds.rawMs),
       pool: median(rounds.poolMs),
@@ -250,9 +273,9 @@ async function cpuSpeedup(): Promise<Figure> {
 
 function table(figures: Figure[]): string {
   const rows = [
-    ["figure", "unit", "raw piscina", "pardis pool", "ratio", "target", "met"],
+    ["figure", "unit", "baseline (raw piscina)", "pardis pool", "ratio", "target", "met"],
     ...figures.map((f) => [
-      f.measure,
+      f.rawLabel ? `${f.measure} (baseline: ${f.rawLabel})` : f.measure,
       f.unit,
       f.raw.toFixed(f.unit === "ms" ? 0 : 2),
       f.pool.toFixed(f.unit === "ms" ? 0 : 2),
@@ -276,13 +299,14 @@ async function measure(): Promise<void> {
     figures.push(await mapUnchunked(files));
     figures.push(await mapChunked(files));
     figures.push(await shippedFunction(files));
+    figures.push(await shippingAlone(files));
     figures.push(await cpuSpeedup());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   const env = `node ${process.version}, ${availableParallelism()} cores available (${cpus()[0]?.model ?? "?"}), load ${load.map((l) => l.toFixed(2)).join(" ")} at start`;
   out(`\n=== Pool benchmark (${env}) ===\n`);
-  out("Per-round ratios, median over rounds; for the speedup row, raw = 1-worker pool, pool = all-cores pool, ratio = efficiency.\n\n");
+  out("Ratios are per round (variants alternate within a round), median over rounds. Raw piscina has the pool's own settings.\n\n");
   out(`${table(figures)}\n\n`);
   const artifacts = join(import.meta.dirname, "..", "artifacts");
   mkdirSync(artifacts, { recursive: true });
@@ -296,7 +320,7 @@ async function measure(): Promise<void> {
         figures: Object.fromEntries(
           figures.map((f) => [
             f.key,
-            { measure: f.measure, unit: f.unit, raw: f.raw, pool: f.pool, value: f.value, target: f.target, met: f.met, perRound: f.rounds },
+            { measure: f.measure, unit: f.unit, baseline: f.rawLabel ?? "raw piscina", raw: f.raw, pool: f.pool, value: f.value, target: f.target, met: f.met, perRound: f.rounds },
           ]),
         ),
       },

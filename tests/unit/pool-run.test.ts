@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createPool, type Pool } from "../../dist/runtime/index.js";
+import { Mutex, sharedArray } from "../../dist/runtime/sync/index.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -42,7 +43,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await pool?.close();
-  rmSync(moduleDir, { recursive: true, force: true });
+  if (moduleDir) rmSync(moduleDir, { recursive: true, force: true });
 });
 
 describe("functions shipped as source", () => {
@@ -154,6 +155,21 @@ describe("memory between threads", () => {
     const shared = await Promise.all([pool.run(bump, { cells, times: 1000 }), pool.run(bump, { cells, times: 1000 })]);
     expect(shared).toEqual([true, true]);
     expect(Atomics.load(cells, 0)).toBe(2000);
+  });
+
+  test("a Mutex in the argument arrives as a working Mutex (revived in the worker) and guards a shared counter", async () => {
+    const state = { mutex: new Mutex(), counter: sharedArray(Int32Array, 1), increments: 20_000 };
+    const work = ({ mutex, counter, increments }: typeof state) => {
+      for (let i = 0; i < increments; i++) {
+        mutex.lock();
+        counter[0] = counter[0]! + 1; // a plain read and write: only the lock makes it safe
+        mutex.unlock();
+      }
+      return mutex.constructor.name;
+    };
+    const kinds = await pool.map(work, [state, state, state, state], { chunkSize: 1 });
+    expect(kinds).toEqual(["Mutex", "Mutex", "Mutex", "Mutex"]);
+    expect(state.counter[0]).toBe(80_000);
   });
 
   test("transferList moves an ArrayBuffer: it is detached here and arrives whole in the worker", async () => {
