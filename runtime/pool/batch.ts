@@ -25,9 +25,12 @@ export interface Plan {
 }
 
 export interface PiscinaRunOptions {
-  signal?: AbortSignal;
-  transferList?: TransferListItem[];
+  signal?: AbortSignal | undefined;
+  transferList?: TransferListItem[] | undefined;
 }
+
+/** Most calls have no signal and nothing to transfer: one shared options object for all of them. */
+const NO_RUN_OPTIONS: PiscinaRunOptions = Object.freeze({});
 
 export class Batch {
   readonly chunks: number;
@@ -63,9 +66,7 @@ export class Batch {
     this.chunks = mode === "run" ? 1 : Math.ceil(plan.itemCount / plan.chunkSize);
     this.remaining = this.chunks;
     this.results = new Array(this.chunks);
-    this.runOptions = {};
-    if (signal) this.runOptions.signal = signal;
-    if (plan.transferList) this.runOptions.transferList = plan.transferList;
+    this.runOptions = signal || plan.transferList ? { signal, transferList: plan.transferList } : NO_RUN_OPTIONS;
   }
 
   /** Index of the chunk's first item. */

@@ -179,11 +179,6 @@ class WorkerPool implements Pool {
   }
 
   #start(mode: Mode, where: string, caller: Function, target: unknown, options: MapOptions & RunOptions, plan: () => Plan): Promise<unknown> {
-    // Errors found before anything runs point at the caller's line (the cell), not at the pool's insides.
-    const rejectFromCaller = (error: unknown) => {
-      if (error instanceof Error) Error.captureStackTrace(error, caller);
-      return Promise.reject(error);
-    };
     let code: CodeRef;
     let label: string;
     let planned: Plan;
@@ -195,7 +190,9 @@ class WorkerPool implements Pool {
       userSignal = checkSignal(where, options.signal);
       planned = plan();
     } catch (error) {
-      return rejectFromCaller(error);
+      // Errors found before anything runs point at the caller's line (the cell), not at the pool's insides.
+      if (error instanceof Error) Error.captureStackTrace(error, caller);
+      return Promise.reject(error);
     }
     const signal = taskSignal(userSignal);
     if (signal?.aborted) return Promise.reject(taskCancelled(label, signal.reason));

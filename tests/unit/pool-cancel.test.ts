@@ -89,6 +89,18 @@ describe("AbortSignal", () => {
     expect(next).toMatchObject({ status: "ok", worker: 1 });
   });
 
+  test("a task asleep in Atomics.wait (a lock that never opens) is cancelled too", async () => {
+    const pool = newPool(1);
+    const cells = handshake();
+    const controller = new AbortController();
+    // Waits at the gate, which this test never opens.
+    const asleep = pool.run(waitForGate, { cells, name: "asleep" }, { signal: controller.signal });
+    await waitForCount(cells, 0, 1);
+    controller.abort();
+    expect((await rejection(asleep)).code).toBe("task-cancelled");
+    expect(await pool.run((x: number) => x * 3, 3)).toBe(9);
+  });
+
   test("aborting a queued task drops it without disturbing the running one or its worker", async () => {
     const pool = newPool(1);
     const cells = handshake();
