@@ -50,6 +50,8 @@ export class Batch {
   constructor(
     readonly label: string,
     readonly code: CodeRef,
+    /** The pool's number for `code` (what requests carry instead of its key). */
+    readonly fnId: number,
     readonly mode: Mode,
     plan: Plan,
     readonly signal: AbortSignal | undefined,

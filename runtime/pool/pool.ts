@@ -24,7 +24,18 @@ import { moduleTarget, type WorkerModuleRef } from "./module-target.js";
 import { callerContext, OutputRelay } from "./output-relay.js";
 import { TaskTrace } from "./pool-trace.js";
 import type { Items, MapFunction, MapOptions, Pool, PoolOptions, ReduceFunction, RunOptions, TaskFunction } from "./pool-types.js";
-import { REPLY_MISSING_CODE, REPLY_OK, type CodeRef, type PoolWorkerData, type RequestMode, type TaskReply, type TaskRequest } from "./protocol.js";
+import {
+  REPLY_ENDED_MS,
+  REPLY_MISSING_CODE,
+  REPLY_OK,
+  REPLY_OUTPUTS,
+  REPLY_STARTED_MS,
+  REPLY_STATUS,
+  REPLY_VALUE,
+  REPLY_WORKER,
+  REQUEST_CODE,
+  REQUEST_INITIAL,
+  type CodeRef, type PoolWorkerData, type RequestMode, type TaskReply, type TaskRequest } from "./protocol.js";
 import { shipFunction } from "./shipped-function.js";
 import { fromRejection, poolClosed, taskCancelled, taskFailed } from "./task-errors.js";
 import { WorkerBoard } from "./worker-board.js";
@@ -79,8 +90,10 @@ class WorkerPool implements Pool {
   /** Tasks by id from hand-off until settled (after the reply, they may still wait for their output). */
   readonly #tasks = new Map<number, Task>();
   readonly #unsettled = new Set<Batch>();
-  /** Which workers have loaded each function (by CodeRef key), so its code is sent only until all have. */
-  readonly #loadedBy = new Map<string, Set<number>>();
+  /** The pool's number for each function, by CodeRef key. */
+  readonly #functionIds = new Map<string, number>();
+  /** Which workers have loaded each function (by its number), so its code is sent only until all have. */
+  readonly #loadedBy = new Map<number, Set<number>>();
   #idleWaiters: Array<() => void> = [];
   #lastTaskId = 0;
   #closed = false;
@@ -197,7 +210,9 @@ class WorkerPool implements Pool {
     const signal = taskSignal(userSignal);
     if (signal?.aborted) return Promise.reject(taskCancelled(label, signal.reason));
     return new Promise((resolve, reject) => {
-      const batch = new Batch(label, code, mode, planned, signal, callerContext(), performance.now(), resolve, reject);
+      let fnId = this.#functionIds.get(code.key);
+      if (fnId === undefined) this.#functionIds.set(code.key, (fnId = this.#functionIds.size + 1));
+      const batch = new Batch(label, code, fnId, mode, planned, signal, callerContext(), performance.now(), resolve, reject);
       if (batch.chunks === 0) return resolve(batch.assemble([]));
       if (mode !== "run") batch.progress = MapProgress.start(options.progress ?? this.#progress, `${label} (${batch.itemCount} items)`, batch.itemCount, batch.chunks);
       if (signal) {
@@ -250,9 +265,9 @@ class WorkerPool implements Pool {
       // A typed array's slice is a fresh copy nobody else holds: move it instead of copying it again.
       if (ArrayBuffer.isView(arg) && !isSharedView(arg)) runOptions = { ...runOptions, transferList: [(arg as ArrayBufferView).buffer as ArrayBuffer] };
     }
-    const request: TaskRequest = [task.id, batch.code.key, mode, arg, first];
-    if (withCode || !this.#everyWorkerHas(batch.code.key)) request[5] = batch.code;
-    if (batch.mode === "reduce") request[6] = batch.initial;
+    const request: TaskRequest = [task.id, batch.fnId, mode, arg, first];
+    if (withCode || !this.#everyWorkerHas(batch.fnId)) request[REQUEST_CODE] = batch.code;
+    if (batch.mode === "reduce") request[REQUEST_INITIAL] = batch.initial;
     this.#running++;
     this.#piscina.run(request, runOptions as Parameters<Piscina["run"]>[1]).then(
       (reply: TaskReply) => this.#onReply(task, reply),
@@ -265,33 +280,33 @@ class WorkerPool implements Pool {
    * Counting replaced workers too may claim a new worker has it when it does
    * not; that worker then answers missingCode and gets the code with a resend.
    */
-  #everyWorkerHas(key: string): boolean {
-    const workers = this.#loadedBy.get(key);
+  #everyWorkerHas(fnId: number): boolean {
+    const workers = this.#loadedBy.get(fnId);
     return workers !== undefined && workers.size >= this.threads;
   }
 
   #onReply(task: Task, reply: TaskReply): void {
     this.#running--;
-    const [status, , worker, , , outputs] = reply;
-    if (status === REPLY_MISSING_CODE) {
+    if (reply[REPLY_STATUS] === REPLY_MISSING_CODE) {
       this.#send(task, true);
       return;
     }
-    let workers = this.#loadedBy.get(task.batch.code.key);
-    if (workers === undefined) this.#loadedBy.set(task.batch.code.key, (workers = new Set()));
-    workers.add(worker);
+    let workers = this.#loadedBy.get(task.batch.fnId);
+    if (workers === undefined) this.#loadedBy.set(task.batch.fnId, (workers = new Set()));
+    workers.add(reply[REPLY_WORKER]);
     task.reply = reply;
     // The task's output may still be on its way; it settles once the last of it is written.
-    if (this.#relay.caughtUp(task, outputs)) this.#settle(task);
+    if (this.#relay.caughtUp(task, reply[REPLY_OUTPUTS])) this.#settle(task);
     this.#pump();
   }
 
   #settle(task: Task): void {
     this.#tasks.delete(task.id);
-    const [status, value, worker, startedMs, endedMs] = task.reply!;
+    const reply = task.reply!;
     const batch = task.batch;
-    const ok = status === REPLY_OK;
-    this.#record(task.id, batch, task.chunk, ok ? "ok" : "error", worker, startedMs, endedMs);
+    const ok = reply[REPLY_STATUS] === REPLY_OK;
+    const value = reply[REPLY_VALUE];
+    this.#record(task.id, batch, task.chunk, ok ? "ok" : "error", reply[REPLY_WORKER], reply[REPLY_STARTED_MS], reply[REPLY_ENDED_MS]);
     if (batch.settled) return;
     if (!ok) return this.#fail(batch, taskFailed(batch.label, value as Parameters<typeof taskFailed>[1]));
     batch.results[task.chunk] = value;

@@ -5,7 +5,7 @@
  * is written down exactly once.
  */
 
-/** How a worker gets the function a task runs; workers keep what they loaded under `key`. */
+/** How a worker gets the function a task runs. `key` names it on the main side (the pool numbers keys for its requests). */
 export type CodeRef =
   /** A function shipped as source: `code` evaluates to it. `key` is a hash of `code`. */
   | { kind: "source"; key: string; code: string; filename: string }
@@ -30,8 +30,8 @@ export type RequestMode = "run" | "item" | "map" | "reduce";
 export type TaskRequest = [
   /** Pool-wide task id (from 1): tags the task's output and its worker-board slot. */
   id: number,
-  /** The key of the function's CodeRef. */
-  fn: string,
+  /** The pool's number for the function (one per CodeRef key): a number clones and looks up faster than the key. */
+  fn: number,
   mode: RequestMode,
   arg: unknown,
   /** item, map and reduce: index of the (chunk's first) item in the whole list. */
@@ -57,6 +57,15 @@ export interface ThrownError {
   notAnError?: boolean;
 }
 
+/** Positions in a TaskRequest, for code that reads single fields (destructuring a tuple runs the iterator protocol: slower). */
+export const REQUEST_ID = 0;
+export const REQUEST_FN = 1;
+export const REQUEST_MODE = 2;
+export const REQUEST_ARG = 3;
+export const REQUEST_FIRST = 4;
+export const REQUEST_CODE = 5;
+export const REQUEST_INITIAL = 6;
+
 /** The function returned (value = its result). */
 export const REPLY_OK = 1;
 /** The function threw (value = a ThrownError). Errors of learner code are answers; only a dying worker makes piscina reject. */
@@ -77,6 +86,14 @@ export type TaskReply = [
   /** Output messages posted for this task; the main side waits for all of them before settling. */
   outputs: number,
 ];
+
+/** Positions in a TaskReply. */
+export const REPLY_STATUS = 0;
+export const REPLY_VALUE = 1;
+export const REPLY_WORKER = 2;
+export const REPLY_STARTED_MS = 3;
+export const REPLY_ENDED_MS = 4;
+export const REPLY_OUTPUTS = 5;
 
 /** One batch of console output of a task, posted on the pool's BroadcastChannel. */
 export type OutputMessage = [taskId: number, stream: "stdout" | "stderr", text: string];

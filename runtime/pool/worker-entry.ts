@@ -20,6 +20,13 @@ import {
   REPLY_MISSING_CODE,
   REPLY_OK,
   REPLY_THREW,
+  REQUEST_ARG,
+  REQUEST_CODE,
+  REQUEST_FIRST,
+  REQUEST_FN,
+  REQUEST_ID,
+  REQUEST_INITIAL,
+  REQUEST_MODE,
   type CodeRef,
   type PoolWorkerData,
   type ReplyStatus,
@@ -76,16 +83,16 @@ const syncEntry = "../sync/index.js";
 const sync = (await import(syncEntry).catch(() => undefined)) as { reviveShared?: <T>(value: T) => T } | undefined;
 const revive = typeof sync?.reviveShared === "function" ? sync.reviveShared : undefined;
 
-/** Functions this worker has loaded, by CodeRef key: each is compiled or imported once. */
-const functions = new Map<string, AnyFunction>();
+/** Functions this worker has loaded, by the pool's number for them: each is compiled or imported once. */
+const functions = new Map<number, AnyFunction>();
 
-function compileSource(code: Extract<CodeRef, { kind: "source" }>): AnyFunction {
+function compileSource(id: number, code: Extract<CodeRef, { kind: "source" }>): AnyFunction {
   const fn = new vm.Script(code.code, { filename: code.filename, lineOffset: -1 }).runInThisContext() as AnyFunction;
-  functions.set(code.key, fn);
+  functions.set(id, fn);
   return fn;
 }
 
-async function loadModule(code: Extract<CodeRef, { kind: "module" }>): Promise<AnyFunction> {
+async function loadModule(id: number, code: Extract<CodeRef, { kind: "module" }>): Promise<AnyFunction> {
   const namespace = (await import(code.url)) as Record<string, unknown>;
   let fn = namespace[code.name];
   // A CommonJS module that assigns a function to module.exports has it as default.
@@ -96,7 +103,7 @@ async function loadModule(code: Extract<CodeRef, { kind: "module" }>): Promise<A
     const exported = Object.keys(namespace).join(", ") || "nothing";
     throw new TypeError(`Expected ${code.url} to export a function named "${code.name}", but it exports ${exported}`);
   }
-  functions.set(code.key, fn as AnyFunction);
+  functions.set(id, fn as AnyFunction);
   return fn as AnyFunction;
 }
 
@@ -181,13 +188,16 @@ function thrown(error: unknown, item: number | undefined): ThrownError & { item?
   return described;
 }
 
-function execute(fn: AnyFunction, [, , mode, rawArg, first, , initial]: TaskRequest): unknown {
+function execute(fn: AnyFunction, request: TaskRequest): unknown {
+  const mode = request[REQUEST_MODE];
+  const first = request[REQUEST_FIRST];
+  let arg = request[REQUEST_ARG];
   // Only objects can hold shared primitives; reviving a number would just cost an allocation.
-  const arg = revive && typeof rawArg === "object" && rawArg !== null ? revive(rawArg) : rawArg;
+  if (revive && typeof arg === "object" && arg !== null) arg = revive(arg);
   if (mode === "run") return fn(arg);
   if (mode === "item") return fn(arg, first);
   if (mode === "map") return mapChunk(fn, arg as ArrayLike<unknown>, first);
-  return reduceChunk(fn, arg as ArrayLike<unknown>, first, initial);
+  return reduceChunk(fn, arg as ArrayLike<unknown>, first, request[REQUEST_INITIAL]);
 }
 
 function begin(taskId: number): number {
@@ -222,20 +232,20 @@ function reply(status: ReplyStatus, value: unknown, startedMs: number): TaskRepl
 
 /** The index of the item a task of one item ran, for error messages. */
 function itemOf(request: TaskRequest): number | undefined {
-  return request[2] === "item" ? request[4] : undefined;
+  return request[REQUEST_MODE] === "item" ? request[REQUEST_FIRST] : undefined;
 }
 
 /** piscina's task handler. Synchronous for synchronous functions (no await between tasks), a promise otherwise. */
 export default function runTask(request: TaskRequest): TaskReply | Promise<TaskReply> {
-  const startedMs = begin(request[0]);
-  let fn = functions.get(request[1]);
+  const startedMs = begin(request[REQUEST_ID]);
+  let fn = functions.get(request[REQUEST_FN]);
   let result: unknown;
   try {
     if (fn === undefined) {
-      const code = request[5];
+      const code = request[REQUEST_CODE];
       if (code === undefined) return reply(REPLY_MISSING_CODE, undefined, startedMs);
       if (code.kind === "module") return runWithModule(request, code, startedMs);
-      fn = compileSource(code);
+      fn = compileSource(request[REQUEST_FN], code);
     }
     result = execute(fn, request);
   } catch (error) {
@@ -252,7 +262,7 @@ export default function runTask(request: TaskRequest): TaskReply | Promise<TaskR
 
 async function runWithModule(request: TaskRequest, code: Extract<CodeRef, { kind: "module" }>, startedMs: number): Promise<TaskReply> {
   try {
-    const fn = await loadModule(code);
+    const fn = await loadModule(request[REQUEST_FN], code);
     return reply(REPLY_OK, await execute(fn, request), startedMs);
   } catch (error) {
     return reply(REPLY_THREW, thrown(error, itemOf(request)), startedMs);

@@ -31,11 +31,11 @@ import { Piscina } from "piscina";
 import { bench, describe } from "vitest";
 import { createPool, type Pool } from "../../dist/runtime/index.js";
 
-const ROUNDS = Number(process.env.BENCH_POOL_ROUNDS ?? 11);
+const ROUNDS = Number(process.env.BENCH_POOL_ROUNDS ?? 21);
 const UNCHUNKED_ITEMS = Number(process.env.BENCH_POOL_UNCHUNKED_ITEMS ?? 5_000);
 const CHUNKED_ITEMS = Number(process.env.BENCH_POOL_CHUNKED_ITEMS ?? 200_000);
 const CHUNK = 1000;
-const RUN_TASKS = Number(process.env.BENCH_POOL_RUN_TASKS ?? 4_000);
+const RUN_TASKS = Number(process.env.BENCH_POOL_RUN_TASKS ?? 3_000);
 const PRIMES_UP_TO = Number(process.env.BENCH_POOL_PRIMES ?? 4_000_000);
 const PRIME_CHUNKS = 48;
 const MAP_THREADS = Math.min(2, availableParallelism());
