@@ -142,14 +142,15 @@ class WorkerPool implements Pool {
   }
 
   run(task: TaskFunction<any, any> | WorkerModuleRef, arg?: unknown, options: RunOptions = {}): Promise<any> {
-    return this.#start("run", "pool.run", this.run, task, options, () => ({
+    // A plan object rather than a function making one: run is called once per task, so it allocates as little as it can.
+    return this.#start("run", "pool.run", this.run, task, options, {
       input: arg,
       itemCount: 1,
       chunkSize: 1,
       initial: undefined,
       transferList: options.transferList ? [...options.transferList] : undefined,
       assemble: firstResult,
-    }));
+    });
   }
 
   map(fn: MapFunction<any, any> | WorkerModuleRef, items: Items<unknown>, options: MapOptions = {}): Promise<any> {
@@ -191,7 +192,7 @@ class WorkerPool implements Pool {
     return Math.max(1, Math.ceil(itemCount / (this.threads * CHUNKS_PER_THREAD)));
   }
 
-  #start(mode: Mode, where: string, caller: Function, target: unknown, options: MapOptions & RunOptions, plan: () => Plan): Promise<unknown> {
+  #start(mode: Mode, where: string, caller: Function, target: unknown, options: MapOptions & RunOptions, plan: Plan | (() => Plan)): Promise<unknown> {
     let code: CodeRef;
     let label: string;
     let planned: Plan;
@@ -201,7 +202,7 @@ class WorkerPool implements Pool {
       else ({ code, label } = moduleTarget(target as WorkerModuleRef));
       if (this.#closed) throw poolClosed(label);
       userSignal = checkSignal(where, options.signal);
-      planned = plan();
+      planned = typeof plan === "function" ? plan() : plan;
     } catch (error) {
       // Errors found before anything runs point at the caller's line (the cell), not at the pool's insides.
       if (error instanceof Error) Error.captureStackTrace(error, caller);

@@ -41,11 +41,13 @@ const PRIME_CHUNKS = 48;
 const MAP_THREADS = Math.min(2, availableParallelism());
 
 const out = (text: string) => process.stdout.write(text);
-const median = (values: number[]) => {
+const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return sorted[low]! + (sorted[Math.min(low + 1, sorted.length - 1)]! - sorted[low]!) * (at - low);
 };
+const median = (values: number[]) => quantile(values, 0.5);
 
 // ---------------------------------------------------------------- the work, written once
 
@@ -138,8 +140,10 @@ interface Figure {
   unit: string;
   raw: number;
   pool: number;
-  /** The compared quantity: pool/raw for overheads, efficiency for speedup. */
+  /** The compared quantity: pool/raw for overheads, efficiency for speedup (median over rounds). */
   value: number;
+  /** Its first and third quartile over rounds: how much the machine's noise moved it. */
+  spread: [number, number];
   target: string;
   met: boolean;
   rounds: Pair;
@@ -230,6 +234,7 @@ function overheadFigure(key: string, measure: string, per: number, rounds: Pair,
     raw: median(rounds.rawMs) * scale,
     pool: median(rounds.poolMs) * scale,
     value: ratio,
+    spread: [quantile(rounds.ratios, 0.25), quantile(rounds.ratios, 0.75)],
     target: `pool/raw ≤ ${limit}`,
     met: ratio <= limit,
     rounds,
@@ -260,6 +265,7 @@ async function cpuSpeedup(): Promise<Figure> {
       raw: median(rounds.rawMs),
       pool: median(rounds.poolMs),
       value: efficiency,
+      spread: [quantile(speedups, 0.25) / cores, quantile(speedups, 0.75) / cores],
       target: "efficiency ≥ 0.9",
       met: efficiency >= 0.9,
       rounds,
@@ -273,13 +279,14 @@ async function cpuSpeedup(): Promise<Figure> {
 
 function table(figures: Figure[]): string {
   const rows = [
-    ["figure", "unit", "baseline (raw piscina)", "pardis pool", "ratio", "target", "met"],
+    ["figure", "unit", "baseline (raw piscina)", "pardis pool", "ratio", "q1..q3", "target", "met"],
     ...figures.map((f) => [
       f.rawLabel ? `${f.measure} (baseline: ${f.rawLabel})` : f.measure,
       f.unit,
       f.raw.toFixed(f.unit === "ms" ? 0 : 2),
       f.pool.toFixed(f.unit === "ms" ? 0 : 2),
       f.value.toFixed(3),
+      `${f.spread[0].toFixed(2)}..${f.spread[1].toFixed(2)}`,
       f.target,
       f.met ? "yes" : "NO",
     ]),
@@ -306,7 +313,7 @@ async function measure(): Promise<void> {
   }
   const env = `node ${process.version}, ${availableParallelism()} cores available (${cpus()[0]?.model ?? "?"}), load ${load.map((l) => l.toFixed(2)).join(" ")} at start`;
   out(`\n=== Pool benchmark (${env}) ===\n`);
-  out("Ratios are per round (variants alternate within a round), median over rounds. Raw piscina has the pool's own settings.\n\n");
+  out("Ratios are per round (variants alternate within a round): median and quartiles over rounds. Raw piscina has the pool's own settings.\n\n");
   out(`${table(figures)}\n\n`);
   const artifacts = join(import.meta.dirname, "..", "artifacts");
   mkdirSync(artifacts, { recursive: true });
@@ -320,7 +327,7 @@ async function measure(): Promise<void> {
         figures: Object.fromEntries(
           figures.map((f) => [
             f.key,
-            { measure: f.measure, unit: f.unit, baseline: f.rawLabel ?? "raw piscina", raw: f.raw, pool: f.pool, value: f.value, target: f.target, met: f.met, perRound: f.rounds },
+            { measure: f.measure, unit: f.unit, baseline: f.rawLabel ?? "raw piscina", raw: f.raw, pool: f.pool, value: f.value, quartiles: f.spread, target: f.target, met: f.met, perRound: f.rounds },
           ]),
         ),
       },
