@@ -38,6 +38,8 @@ export class Batch {
   nextChunk = 0;
   remaining: number;
   settled = false;
+  /** Settled by a signal or a forced close (its tasks ended by piscina are recorded as cancelled). */
+  cancelled = false;
   progress: MapProgress | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
   input: unknown;

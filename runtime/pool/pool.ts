@@ -35,7 +35,12 @@ import {
   REPLY_WORKER,
   REQUEST_CODE,
   REQUEST_INITIAL,
-  type CodeRef, type PoolWorkerData, type RequestMode, type TaskReply, type TaskRequest } from "./protocol.js";
+  type CodeRef,
+  type PoolWorkerData,
+  type RequestMode,
+  type TaskReply,
+  type TaskRequest,
+} from "./protocol.js";
 import { shipFunction } from "./shipped-function.js";
 import { fromRejection, poolClosed, taskCancelled, taskFailed } from "./task-errors.js";
 import { WorkerBoard } from "./worker-board.js";
@@ -220,7 +225,7 @@ class WorkerPool implements Pool {
         // Every call and every task in flight listens to the signal; a notebook
         // easily has dozens at once, and Node would warn of a leak past ten.
         setMaxListeners(0, signal);
-        batch.onAbort = () => this.#fail(batch, taskCancelled(label, signal.reason));
+        batch.onAbort = () => this.#cancel(batch, signal.reason);
         signal.addEventListener("abort", batch.onAbort, { once: true });
       }
       this.#unsettled.add(batch);
@@ -321,7 +326,8 @@ class WorkerPool implements Pool {
     const batch = task.batch;
     // No reply will say where the task ran: the board knows if a worker had started it.
     const where = this.#board.find(task.id);
-    const cancelled = error instanceof Error && error.name === "AbortError";
+    // piscina says AbortError for a task its signal stopped; a task whose worker was ended by close({ force }) was cancelled too.
+    const cancelled = (error instanceof Error && error.name === "AbortError") || batch.cancelled;
     this.#record(task.id, batch, task.chunk, cancelled ? "cancelled" : "error", where?.worker ?? -1, where?.startedMs, performance.now());
     if (!batch.settled) this.#fail(batch, fromRejection(batch.label, error, batch.signal));
     this.#pump();
@@ -364,6 +370,12 @@ class WorkerPool implements Pool {
     batch.reject(error);
   }
 
+  #cancel(batch: Batch, reason: unknown): void {
+    if (batch.settled) return;
+    batch.cancelled = true;
+    this.#fail(batch, taskCancelled(batch.label, reason));
+  }
+
   #finish(batch: Batch): void {
     batch.settled = true;
     if (batch.onAbort) batch.signal!.removeEventListener("abort", batch.onAbort);
@@ -377,7 +389,7 @@ class WorkerPool implements Pool {
     this.#closed = true;
     this.#closing ??= (async () => {
       if (options.force) {
-        for (const batch of [...this.#unsettled]) this.#fail(batch, taskCancelled(batch.label, new Error("the pool was closed")));
+        for (const batch of [...this.#unsettled]) this.#cancel(batch, new Error("the pool was closed"));
       } else if (this.#unsettled.size > 0) {
         await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
       }

@@ -174,6 +174,7 @@ describe("AbortSignal", () => {
     const outcome = rejection(stuck);
     await pool.close({ force: true });
     expect((await outcome).code).toBe("task-cancelled");
+    expect(pool.trace.records.map((r) => [r.status, r.worker])).toEqual([["cancelled", 0]]);
   });
 });
 
