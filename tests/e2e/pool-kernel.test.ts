@@ -111,6 +111,17 @@ describe("long maps", () => {
   });
 });
 
+describe("speedup", () => {
+  test("measures a job at 1 and 2 threads and renders the speedup plot", async () => {
+    const cell = await ok(`import { speedup } from "pardis";
+const burn = (n: number) => { let s = 0; for (let i = 0; i < n; i++) s += Math.sqrt(i); return s; };
+await speedup((p) => p.map(burn, [100_000, 100_000, 100_000, 100_000], { chunkSize: 1 }), { threads: [2], repeat: 2, warmup: 1, label: "burn" })`);
+    const data = outputsOfType(cell.iopub, "execute_result")[0]?.content.data as Record<string, unknown>;
+    expect(data["application/vnd.plotly.v1+json"]).toBeDefined();
+    expect(String(data["text/plain"])).toMatch(/burn/);
+  });
+});
+
 describe("interrupting a cell that waits on stuck tasks", () => {
   test("returns control within 2 s, keeps the kernel's variables, and the same pool runs the next task", async () => {
     const { msgId, done } = await kernel.client.startExecute(
