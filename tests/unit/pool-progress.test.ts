@@ -8,6 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { createPool, type Pool } from "../../dist/runtime/index.js";
+import { MapProgress } from "../../dist/runtime/pool/map-progress.js";
 
 const BRIDGE = Symbol.for("pardis.kernel");
 const globals = globalThis as Record<symbol, unknown>;
@@ -110,6 +111,17 @@ describe("progress of a long map in a kernel", () => {
 });
 
 describe("progress outside a kernel", () => {
+  test('"auto" never starts a bar without a kernel; true does', () => {
+    expect(MapProgress.start("auto", "x", 100, 10)).toBeUndefined();
+    expect(MapProgress.start(false, "x", 100, 10)).toBeUndefined();
+    installKernel();
+    const tracker = MapProgress.start("auto", "x", 100, 10);
+    expect(tracker).toBeDefined();
+    tracker!.end();
+    // With only one task there is nothing to follow, even in a kernel.
+    expect(MapProgress.start("auto", "x", 100, 1)).toBeUndefined();
+  });
+
   test('"auto" prints nothing in a plain script', async () => {
     const writes: string[] = [];
     const original = process.stdout.write;
