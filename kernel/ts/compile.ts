@@ -34,7 +34,7 @@ const PREFIX_LINES = 1;
  */
 export const PRELUDE = `
 declare function input(prompt?: string, options?: { password?: boolean }): Promise<string>;
-declare const display: import("pardis").Display;
+declare const display: import("pardis/display").Display;
 `;
 
 interface TslabConverter {

@@ -108,7 +108,10 @@ process.on("unhandledRejection", (reason) => {
 const compiler = new CellCompiler(config.pardisRoot);
 session = new TsSession(compiler, evaluator, channel);
 evaluator.define("input", bridge.input);
-const runtime = await import("pardis").catch(() => undefined);
+// Only the display helpers, not the whole runtime: pools, the explorer and the
+// rest load when a cell imports them, so a kernel that never uses them does
+// not keep them resident.
+const runtime = await import("pardis/display").catch(() => undefined);
 if (runtime && "display" in runtime) evaluator.define("display", (runtime as Record<string, unknown>).display);
 
 async function handle(message: HostToWorker): Promise<void> {

@@ -109,6 +109,14 @@ async function coldStart(kernelDef: KernelUnderTest): Promise<{ kernel: Launched
   }
 }
 
+function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 async function measure(kernels: KernelUnderTest[], notes: string[]): Promise<Map<string, KernelResults>> {
   const results = new Map<string, KernelResults>(kernels.map((k) => [k.name, { cold: [], roundTripMs: [], declaringMs: [] }]));
   const of = (k: KernelUnderTest) => results.get(k.name)!;
@@ -118,7 +126,14 @@ async function measure(kernels: KernelUnderTest[], notes: string[]): Promise<Map
   for (let round = 0; round < COLD_ROUNDS; round++) {
     const order = kernels.map((_, i) => kernels[(i + round) % kernels.length]!);
     for (const k of order) {
-      const { kernel, sample, info } = await coldStart(k);
+      // A start that hangs (seen once, with no kernel process left) costs one sample, not the run.
+      const started = await withDeadline(coldStart(k), 120_000, `${k.label} cold start`).catch((error: Error) => {
+        notes.push(`round ${round + 1}: ${error.message}`);
+        out(`[bench] ${notes.at(-1)}\n`);
+        return undefined;
+      });
+      if (!started) continue;
+      const { kernel, sample, info } = started;
       of(k).cold.push(sample);
       of(k).kernelInfo ??= info;
       await kernel.shutdown();

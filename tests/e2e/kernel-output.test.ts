@@ -123,3 +123,11 @@ test("stdout and stderr interleave in the order the cell wrote them", async () =
   const streams = outputsOfType(iopub, "stream").map((m) => `${m.content.name}:${m.content.text}`);
   expect(streams).toEqual(["stdout:out 0\n", "stderr:err 0\n", "stdout:out 1\n", "stderr:err 1\n", "stdout:out 2\n", "stderr:err 2\n", "stdout:raw out\n"]);
 });
+
+test("the display global is type-checked and is the same object a cell imports from pardis", async () => {
+  const typo = await kernel.client.execute("display.markdonw('**x**')");
+  expect(typo.reply.content).toMatchObject({ status: "error", ename: "TypeScriptError" });
+  expect(String(typo.reply.content.evalue)).toContain("Property 'markdonw' does not exist on type 'Display'");
+  const { iopub } = await ok(`import { display as imported } from "pardis"; imported === display`);
+  expect(outputsOfType(iopub, "execute_result").map((m) => (m.content.data as Record<string, string>)["text/plain"])).toEqual(["true"]);
+});
