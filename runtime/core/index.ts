@@ -1,5 +1,6 @@
-/** Shared by every runtime area: typed errors and seeded randomness. Imports nothing. */
+/** Shared by every runtime area: typed errors, seeded randomness, trace types, scaling laws, the kernel's interrupt signal. Imports nothing. */
 export { PardisError, type PardisErrorCode } from "./errors.js";
 export { seededRandom, type Random } from "./random.js";
 export type { TaskRecord, TaskStatus, PoolTraceData, SpeedupPoint, SpeedupData } from "./trace.js";
 export { amdahlSpeedup, gustafsonSpeedup, fitSerialFraction, median, type SpeedupSample } from "./scaling.js";
+export { KERNEL_BRIDGE, kernelInterruptSignal } from "./kernel-signal.js";

@@ -4,7 +4,7 @@
  */
 import { randomInt } from "node:crypto";
 import { DEFAULT_MAX_STEPS } from "./failure.js";
-import { kernelInterruptSignal } from "./interrupt.js";
+import { kernelInterruptSignal } from "../core/index.js";
 import { memoryLayout, type MemoryLayout } from "./memory.js";
 import type { ExploreOptions, ExploreStrategy, SharedProgram } from "./types.js";
 

@@ -10,7 +10,7 @@
  * JIT warm) and then `repeat` timed runs, whose median is the point.
  */
 import { availableParallelism } from "node:os";
-import type { SpeedupData, SpeedupPoint } from "../core/index.js";
+import { median, type SpeedupData, type SpeedupPoint } from "../core/index.js";
 import { kernelBridge } from "../viz/kernel-bridge.js";
 import { progress, speedupPlot, type ProgressBar, type SpeedupFigure } from "../viz/index.js";
 import { createPool } from "./pool.js";
@@ -34,12 +34,6 @@ export function defaultThreadCounts(cores: number): number[] {
   for (let n = 1; n <= cores; n *= 2) counts.push(n);
   if (counts[counts.length - 1] !== cores) counts.push(cores);
   return counts;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function checkCount(name: string, value: unknown, min: number): number {

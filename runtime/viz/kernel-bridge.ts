@@ -1,3 +1,5 @@
+import { KERNEL_BRIDGE } from "../core/index.js";
+
 /**
  * The kernel publishes its display and input functions on a registered symbol
  * (see kernel/ts/bridge.ts); the runtime reads them here and never imports the
@@ -32,7 +34,6 @@ export interface KernelBridge {
   registerCommTarget(targetName: string, handler: (comm: Comm, data: Record<string, unknown>) => void): void;
 }
 
-const KERNEL_BRIDGE = Symbol.for("pardis.kernel");
 
 export function kernelBridge(): KernelBridge | undefined {
   return (globalThis as Record<symbol, KernelBridge | undefined>)[KERNEL_BRIDGE];
