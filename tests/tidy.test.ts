@@ -64,6 +64,8 @@ const RULES: Rule[] = [
   { from: "runtime/sync/", forbidden: /^runtime\/(pool|explore|viz|sim|net|check)\//, why: "primitives depend only on core" },
   { from: "runtime/pool/", forbidden: /^runtime\/(explore|sim|net|check)\//, why: "pools know workers, not schedules or clusters" },
   { from: "runtime/explore/", forbidden: /^runtime\/(pool|viz|sim|net)\//, why: "the explorer is deterministic and draws nothing itself" },
+  { from: "runtime/node/", forbidden: /^runtime\/(?!node\/|core\/)/, why: "the node API is shared by the simulator and the real cluster; it depends on core only" },
+  { from: "runtime/sim/", forbidden: /^runtime\/(pool|sync|explore|net|check)\//, why: "the simulator runs node code in virtual time and records; checkers judge the record" },
   { from: "runtime/check/", forbidden: /^runtime\/(sim|net|pool|viz)\//, why: "checkers read histories, whoever produced them" },
   { from: "runtime/viz/", forbidden: /^runtime\/(pool|sim|net)\/(?!.*types\.ts$)/, why: "plots take data; they do not run pools or clusters" },
   { from: "runtime/", forbidden: /^zeromq$/, why: "only runtime/net talks ZeroMQ" },
