@@ -9,3 +9,4 @@ export { gantt, laneName, NEVER_STARTED_LANE, type GanttFigure, type GanttOption
 export { occupancy, describeOccupancy, type Occupancy, type WorkerOccupancy } from "./occupancy.js";
 export { speedupPlot, speedupStats, describeSpeedup, type SpeedupFigure, type SpeedupStats, type SpeedupRow } from "./speedup-plot.js";
 export { scheduleTimeline, scheduleTimelineSpec, explorationView, explorationBundle, showExploration, type ScheduleTimelineOptions } from "./schedule-timeline.js";
+export { lamportDiagram, LAMPORT_SAMPLE_ABOVE, type LamportFigure, type LamportOptions, type LamportFacts } from "./lamport.js";
