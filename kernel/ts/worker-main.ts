@@ -151,4 +151,9 @@ async function handle(message: HostToWorker): Promise<void> {
 port.on("message", (message: HostToWorker) => {
   handle(message).catch((error) => post({ type: "log", line: `executor failed on ${message.type}: ${String(error?.stack ?? error)}` }));
 });
+// Type-check a throwaway cell before saying ready: TypeScript's first program
+// (the lib files, the prelude) costs about 1.5 s, paid here while the learner
+// is still reading the notebook instead of on their first cell. Nothing is
+// committed, so the cell leaves no declarations behind.
+compiler.compile("0");
 post({ type: "ready", ms: performance.now() - startedMs });
