@@ -7,3 +7,5 @@ export * from "./viz/index.js";
 export * from "./pool/index.js";
 export * from "./sync/index.js";
 export * from "./explore/index.js";
+export * from "./node/index.js";
+export * from "./sim/index.js";

@@ -11,7 +11,11 @@ export type PardisErrorCode =
   | "worker-crashed"
   | "sync-misuse"
   | "deadlock"
-  | "explore-violation";
+  | "explore-violation"
+  | "rpc-error"
+  | "sim-invalid-options"
+  | "sim-runaway"
+  | "sim-interrupted";
 
 export class PardisError extends Error {
   override name = "PardisError";

@@ -1,0 +1,14 @@
+/**
+ * The node API: one way to write a distributed node (handlers by message
+ * type, send, reply, RPC with timeouts and Maelstrom error codes, timers, a
+ * skewed clock, seeded randomness, durable storage) that runs unchanged in the
+ * deterministic simulator (runtime/sim) and on a real cluster (runtime/net).
+ */
+export type { NodeContext, NodeHost, MessageHandler, RpcOptions, DurableStorage } from "./context.js";
+export { copyBody, type Envelope, type MessageBody, type OutgoingBody } from "./message.js";
+export { ErrorCode, RpcError, errorBody, errorCodeName, isDefinite, type ErrorCodeName } from "./rpc-error.js";
+export { startNode, type RunningNode } from "./node-runtime.js";
+export { instantiate, type NodeProgram, type NodeHandlers } from "./program.js";
+export { memoryStorage } from "./storage.js";
+export { echoNode } from "./reference/echo.js";
+export { gossipBroadcastNode, type GossipOptions } from "./reference/gossip-broadcast.js";

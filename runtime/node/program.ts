@@ -1,0 +1,34 @@
+import type { MessageHandler, NodeContext } from "./context.js";
+
+/** Handlers by message type, returned by a node function or provided as methods of a node class. */
+export type NodeHandlers = Record<string, MessageHandler<any> | unknown>;
+
+/**
+ * A node as a learner writes it in a cell: a function that registers handlers
+ * with `node.on` (and may return more handlers by type), or a class whose
+ * constructor takes the context and whose methods are named after message
+ * types. Re-run from scratch on every restart: what it keeps in closures or
+ * fields is volatile; only `node.storage` survives.
+ */
+export type NodeProgram = ((node: NodeContext) => void | NodeHandlers) | (new (node: NodeContext) => object);
+
+function isClass(program: NodeProgram): program is new (node: NodeContext) => object {
+  return typeof program === "function" && /^class[\s{]/.test(Function.prototype.toString.call(program));
+}
+
+/** Starts one incarnation of a program; returns the object whose methods handle message types, if any. */
+export function instantiate(program: NodeProgram, node: NodeContext): object | undefined {
+  if (typeof program !== "function") {
+    throw new TypeError(`Expected a node function or class, got ${program === null ? "null" : typeof program}`);
+  }
+  if (isClass(program)) return new program(node);
+  const handlers = (program as (node: NodeContext) => void | NodeHandlers)(node);
+  return handlers !== null && typeof handlers === "object" ? handlers : undefined;
+}
+
+/** The handler method of `target` for a message type, if it has one (Object.prototype's own methods never count). */
+export function handlerMethod(target: object | undefined, type: string): MessageHandler | undefined {
+  if (target === undefined || type in Object.prototype) return undefined;
+  const candidate = (target as Record<string, unknown>)[type];
+  return typeof candidate === "function" && type !== "constructor" ? (candidate.bind(target) as MessageHandler) : undefined;
+}

@@ -1,0 +1,545 @@
+import { PardisError, kernelInterruptSignal, seededRandom, type HistoryOperation, type MessageRecord, type Random, type RunEvent, type RunRecord } from "../core/index.js";
+import { copyBody, memoryStorage, startNode, type DurableStorage, type MessageBody, type NodeHost, type NodeProgram, type RunningNode } from "../node/index.js";
+import { progress as progressBar, type ProgressBar } from "../viz/progress.js";
+import { kernelBridge } from "../viz/kernel-bridge.js";
+import { EventQueue } from "./event-queue.js";
+import { drawSwarm, type Fault, type NetworkFaults } from "./faults.js";
+import { latencySampler } from "./latency.js";
+import { formatReplay, resolveSpec, type ResolvedSpec, type SimulationOptions } from "./options.js";
+import { planWorkload, type PlannedOperation, type WorkloadPlan } from "./workload.js";
+
+/** Kinds of agenda entries. */
+const DELIVER = 0;
+const TIMER = 1;
+const FAULT = 2;
+const CLIENT_NEXT = 3;
+const CLIENT_TIMEOUT = 4;
+const FINAL_READS = 5;
+
+class SimEvent {
+  seq = 0;
+  cancelled = false;
+  /** A timer's handle, for cancel. */
+  handle = 0;
+  constructor(
+    public t: number,
+    readonly kind: number,
+    /** Participant index: a node (0..n-1) or a client (n..). */
+    readonly target: number,
+    /** The node incarnation that scheduled a timer; a timer of an earlier life never fires. */
+    readonly life: number,
+    readonly message: MessageRecord | undefined,
+    readonly fn: (() => void) | undefined,
+    readonly fault: Fault | undefined,
+  ) {}
+}
+
+/** How often the run checks its abort signals, and how often it lets the event loop run (interrupts, progress). */
+const CHECK_EVERY = 1024;
+const YIELD_EVERY = 16_384;
+
+export interface SimulationStats {
+  events: number;
+  sent: number;
+  delivered: number;
+  lost: number;
+  duplicated: number;
+  droppedByPartition: number;
+  droppedAtCrashedNode: number;
+  crashes: number;
+}
+
+/** A finished simulation: the record checkers and pictures read, and what shaped it. */
+export interface SimulationRun {
+  record: RunRecord;
+  /** The single line that reproduces this run: `simulate(sameNode, { replay })`. */
+  replay: string;
+  seed: number;
+  /** The network faults and fault schedule that were in force (the swarm's draw, when the seed chose them). */
+  network: NetworkFaults;
+  schedule: Fault[];
+  /** Why the run ended: it reached its deadline, or nothing was left to happen. */
+  ended: "deadline" | "quiescent";
+  stats: SimulationStats;
+  /** Each node's durable storage at the end. */
+  storage: Record<string, Record<string, unknown>>;
+}
+
+/** A run that stopped before its end: interrupted or runaway. Carries the replay line and what was recorded so far. */
+export class SimulationError extends PardisError {
+  override name = "SimulationError";
+  constructor(
+    code: "sim-runaway" | "sim-interrupted",
+    message: string,
+    readonly replay: string,
+    readonly partial: RunRecord,
+  ) {
+    super(code, `${message}\nreplay: ${replay}`);
+  }
+}
+
+/**
+ * Runs nodes in virtual time against a seeded, faulty network and records
+ * everything. One PRNG decides latencies, faults, the swarm's mix, workloads
+ * and node.random, in event order, so a seed and the same node code give a
+ * byte-identical record.
+ */
+export async function simulate(program: NodeProgram, options: SimulationOptions = {}): Promise<SimulationRun> {
+  return new Simulation(program, resolveSpec(options), options).run();
+}
+
+class Simulation {
+  private readonly random: Random;
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly replay: string;
+  private now = 0;
+  private nextMessageId = 0;
+  private nextTimerHandle = 1;
+  private readonly timers = new Map<number, SimEvent>();
+  private asyncPending = false;
+
+  private readonly n: number;
+  private readonly ids: string[];
+  private readonly indexOf = new Map<string, number>();
+  private readonly up: boolean[];
+  private readonly paused: boolean[];
+  private readonly life: number[];
+  private readonly skewMs: number[];
+  private readonly held: SimEvent[][];
+  private readonly running: Array<RunningNode | undefined>;
+  private readonly storages: Array<DurableStorage & { snapshot(): Record<string, unknown> }>;
+  private readonly nodeRandoms: Random[];
+  /** Partition group per node, or undefined when the network is whole. */
+  private groupOf: Int32Array | undefined;
+
+  private readonly messages: MessageRecord[] = [];
+  private readonly events: RunEvent[] = [];
+  private readonly history: HistoryOperation[] = [];
+  private readonly stats: SimulationStats = { events: 0, sent: 0, delivered: 0, lost: 0, duplicated: 0, droppedByPartition: 0, droppedAtCrashedNode: 0, crashes: 0 };
+
+  private readonly latency: () => number;
+  private readonly network: NetworkFaults;
+  private readonly schedule: Fault[];
+  private readonly workload: WorkloadPlan | undefined;
+  private readonly clientOps: Array<{ op: PlannedOperation; record: HistoryOperation; msgId: number; timeout: SimEvent } | undefined> = [];
+  /** Final reads waiting for their client, each aimed at one node. */
+  private readonly clientQueue: Array<Array<{ op: PlannedOperation; node: number }>> = [];
+  private readonly clientMsgIds: number[] = [];
+  private readonly stopMs: number;
+
+  constructor(
+    private readonly program: NodeProgram,
+    private readonly spec: ResolvedSpec,
+    private readonly options: SimulationOptions,
+  ) {
+    this.replay = formatReplay(spec);
+    this.random = seededRandom(spec.seed);
+    // Node randomness is its own stream per node (seeded from the run's), so adding a node.random call in one node does not shift every network decision.
+    this.nodeRandoms = spec.nodes.map(() => seededRandom(this.random.int(0x7fffffff)));
+    this.latency = latencySampler(spec.latency, this.random);
+    if (spec.faults === "swarm" || !Array.isArray(spec.faults)) {
+      const swarm = spec.faults === "swarm" ? { untilMs: spec.durationMs * 0.7 } : spec.faults.swarm;
+      const draw = drawSwarm(this.random, spec.nodes, swarm);
+      this.network = { ...draw.network, ...spec.network };
+      this.schedule = draw.schedule;
+    } else {
+      this.network = spec.network;
+      this.schedule = [...spec.faults].sort((a, b) => a.atMs - b.atMs);
+    }
+    this.workload = spec.workload !== undefined ? planWorkload(spec.workload) : undefined;
+    this.stopMs = spec.workload?.stopMs ?? spec.durationMs * 0.6;
+    const clients = this.workload ? Array.from({ length: spec.workload!.clients ?? 3 }, (_, i) => `c${i + 1}`) : [];
+    this.n = spec.nodes.length;
+    this.ids = [...spec.nodes, ...clients];
+    this.ids.forEach((id, i) => this.indexOf.set(id, i));
+    const total = this.ids.length;
+    this.up = new Array(total).fill(true);
+    this.paused = new Array(total).fill(false);
+    this.life = new Array(total).fill(0);
+    this.skewMs = new Array(total).fill(0);
+    this.held = Array.from({ length: total }, () => []);
+    this.running = new Array(this.n).fill(undefined);
+    this.storages = spec.nodes.map(() => memoryStorage());
+    for (let c = 0; c < clients.length; c++) {
+      this.clientOps.push(undefined);
+      this.clientQueue.push([]);
+      this.clientMsgIds.push(1);
+    }
+  }
+
+  // ------------------------------------------------------------ the loop
+
+  async run(): Promise<SimulationRun> {
+    for (const fault of this.schedule) this.queue.push(new SimEvent(fault.atMs, FAULT, -1, 0, undefined, undefined, fault));
+    for (let i = 0; i < this.n; i++) this.boot(i);
+    await this.drainAsync();
+    for (let c = this.n; c < this.ids.length; c++) this.scheduleClient(c, this.thinkTime());
+    const finalReadMs = this.spec.workload?.finalReadMs ?? this.spec.durationMs * 0.9;
+    if (this.workload?.finalRead() !== undefined) this.queue.push(new SimEvent(finalReadMs, FINAL_READS, -1, 0, undefined, undefined, undefined));
+
+    const signals = [this.options.signal, kernelInterruptSignal()].filter((s): s is AbortSignal => s !== undefined);
+    const showProgress = this.options.progress ?? kernelBridge() !== undefined;
+    let bar: ProgressBar | undefined;
+    let barAt = 0;
+    const deadline = this.spec.durationMs;
+    const maxEvents = this.spec.maxEvents;
+    const queue = this.queue;
+    let ended: SimulationRun["ended"] = "quiescent";
+    let count = 0;
+    for (;;) {
+      if (queue.size === 0) break;
+      if (queue.peekTime() > deadline) {
+        ended = "deadline";
+        break;
+      }
+      const ev = queue.pop()!;
+      this.now = ev.t;
+      this.handle(ev);
+      count++;
+      if (this.asyncPending) await this.drainAsync();
+      if ((count & (CHECK_EVERY - 1)) === 0) {
+        if (count >= maxEvents) {
+          this.stats.events = count;
+          throw new SimulationError("sim-runaway", `The simulation handled ${count} events by ${this.now.toFixed(1)} ms of virtual time and was stopped (maxEvents ${maxEvents}): a timer with a tiny interval, or a message storm?`, this.replay, this.record(this.now));
+        }
+        if ((count & (YIELD_EVERY - 1)) === 0) {
+          await yieldToEventLoop();
+          if (showProgress) {
+            bar ??= progressBar(Math.ceil(deadline), { label: `simulating ${this.n} nodes (virtual ms)` });
+            bar.tick(Math.floor(this.now) - barAt);
+            barAt = Math.floor(this.now);
+          }
+        }
+        for (const signal of signals) {
+          if (signal.aborted) {
+            this.stats.events = count;
+            throw new SimulationError("sim-interrupted", `The simulation was interrupted at ${this.now.toFixed(1)} ms of virtual time after ${count} events.`, this.replay, this.record(this.now));
+          }
+        }
+      }
+    }
+    bar?.finish();
+    this.stats.events = count;
+    const endMs = ended === "deadline" ? deadline : this.now;
+    const storage: SimulationRun["storage"] = {};
+    this.spec.nodes.forEach((id, i) => (storage[id] = this.storages[i]!.snapshot()));
+    return { record: this.record(endMs), replay: this.replay, seed: this.spec.seed, network: this.network, schedule: this.schedule, ended, stats: this.stats, storage };
+  }
+
+  private record(endMs: number): RunRecord {
+    return {
+      nodes: this.spec.nodes,
+      clients: this.ids.slice(this.n),
+      messages: this.messages,
+      events: this.events,
+      history: this.history,
+      replay: this.replay,
+      endMs,
+    };
+  }
+
+  /** Lets promise continuations of node code (async handlers, awaited RPCs) run before the next event, so they happen at this virtual instant. */
+  private async drainAsync(): Promise<void> {
+    while (this.asyncPending) {
+      this.asyncPending = false;
+      await yieldToEventLoop();
+    }
+  }
+
+  private handle(ev: SimEvent): void {
+    switch (ev.kind) {
+      case DELIVER:
+        return this.deliver(ev);
+      case TIMER:
+        this.timers.delete(ev.handle);
+        return this.fireTimer(ev);
+      case FAULT:
+        return this.applyFault(ev.fault!);
+      case CLIENT_NEXT:
+        return this.clientNext(ev.target);
+      case CLIENT_TIMEOUT:
+        return this.clientTimeout(ev);
+      case FINAL_READS:
+        return this.queueFinalReads();
+    }
+  }
+
+  // ------------------------------------------------------------ nodes
+
+  private boot(i: number): void {
+    const life = this.life[i]!;
+    const id = this.ids[i]!;
+    const sim = this;
+    const alive = () => sim.life[i] === life && sim.up[i]!;
+    const storage = this.storages[i]!;
+    const host: NodeHost = {
+      id,
+      nodeIds: this.spec.nodes,
+      random: this.nodeRandoms[i]!,
+      // A zombie (code of an earlier life still running in a promise chain) can neither send nor write.
+      storage: {
+        get: (key) => storage.get(key),
+        has: (key) => storage.has(key),
+        keys: () => storage.keys(),
+        set: (key, value) => {
+          if (alive()) storage.set(key, value);
+        },
+        delete: (key) => (alive() ? storage.delete(key) : false),
+      },
+      transmit: (dest, body) => {
+        if (alive()) sim.transmit(i, dest, body);
+      },
+      now: () => sim.now + sim.skewMs[i]!,
+      schedule: (delayMs, fire) => sim.scheduleTimer(i, life, delayMs, fire),
+      unschedule: (handle) => sim.cancelTimer(handle),
+      log: (text) => {
+        if (alive() && sim.options.recordLogs !== false) sim.events.push({ atMs: sim.now, kind: "log", node: id, detail: text });
+      },
+      fail: (error) => {
+        if (alive()) sim.crash(i, `threw: ${describeError(error)}`);
+      },
+      asyncWork: () => {
+        sim.asyncPending = true;
+      },
+    };
+    this.running[i] = startNode(this.program, host);
+  }
+
+  private scheduleTimer(i: number, life: number, delayMs: number, fire: () => void): number {
+    const handle = this.nextTimerHandle++;
+    const ev = new SimEvent(at(this.now, Math.max(0, delayMs)), TIMER, i, life, undefined, fire, undefined);
+    ev.handle = handle;
+    this.timers.set(handle, ev);
+    this.queue.push(ev);
+    return handle;
+  }
+
+  private cancelTimer(handle: number): void {
+    const ev = this.timers.get(handle);
+    if (ev === undefined) return;
+    ev.cancelled = true;
+    this.timers.delete(handle);
+  }
+
+  private fireTimer(ev: SimEvent): void {
+    const i = ev.target;
+    if (ev.cancelled || ev.life !== this.life[i] || !this.up[i]) return;
+    if (this.paused[i]) {
+      this.held[i]!.push(ev);
+      return;
+    }
+    ev.fn!();
+  }
+
+  private crash(i: number, detail?: string): void {
+    if (!this.up[i]) return;
+    this.up[i] = false;
+    this.life[i]!++;
+    this.paused[i] = false;
+    this.held[i] = [];
+    this.running[i] = undefined;
+    this.stats.crashes++;
+    this.events.push(detail === undefined ? { atMs: this.now, kind: "crash", node: this.ids[i]! } : { atMs: this.now, kind: "crash", node: this.ids[i]!, detail });
+  }
+
+  private restart(i: number): void {
+    if (this.up[i]) return;
+    this.up[i] = true;
+    this.events.push({ atMs: this.now, kind: "restart", node: this.ids[i]! });
+    this.boot(i);
+  }
+
+  private applyFault(fault: Fault): void {
+    const nodeIndex = "node" in fault ? this.indexOf.get(fault.node)! : -1;
+    switch (fault.fault) {
+      case "partition": {
+        const groupOf = new Int32Array(this.n).fill(fault.groups.length);
+        fault.groups.forEach((group, g) => group.forEach((id) => (groupOf[this.indexOf.get(id)!] = g)));
+        const rest = this.spec.nodes.filter((_, i) => groupOf[i] === fault.groups.length);
+        this.groupOf = groupOf;
+        this.events.push({ atMs: this.now, kind: "partition", groups: rest.length > 0 ? [...fault.groups, rest] : fault.groups });
+        return;
+      }
+      case "heal":
+        this.groupOf = undefined;
+        this.events.push({ atMs: this.now, kind: "heal" });
+        return;
+      case "crash":
+        this.crash(nodeIndex);
+        if (fault.restartAfterMs !== undefined) {
+          this.queue.push(new SimEvent(this.now + fault.restartAfterMs, FAULT, -1, 0, undefined, undefined, { atMs: this.now + fault.restartAfterMs, fault: "restart", node: fault.node }));
+        }
+        return;
+      case "restart":
+        return this.restart(nodeIndex);
+      case "pause":
+        if (!this.up[nodeIndex] || this.paused[nodeIndex]) return;
+        this.paused[nodeIndex] = true;
+        this.events.push({ atMs: this.now, kind: "pause", node: fault.node });
+        if (fault.resumeAfterMs !== undefined) {
+          this.queue.push(new SimEvent(this.now + fault.resumeAfterMs, FAULT, -1, 0, undefined, undefined, { atMs: this.now + fault.resumeAfterMs, fault: "resume", node: fault.node }));
+        }
+        return;
+      case "resume": {
+        if (!this.paused[nodeIndex]) return;
+        this.paused[nodeIndex] = false;
+        this.events.push({ atMs: this.now, kind: "resume", node: fault.node });
+        // What arrived while paused is handled now, in arrival order (the process wakes up to a full inbox).
+        for (const ev of this.held[nodeIndex]!) {
+          ev.t = this.now;
+          this.queue.push(ev);
+        }
+        this.held[nodeIndex] = [];
+        return;
+      }
+      case "skew":
+        this.skewMs[nodeIndex] = fault.offsetMs;
+        this.events.push({ atMs: this.now, kind: "skew", node: fault.node, detail: `clock offset ${fault.offsetMs} ms` });
+        return;
+    }
+  }
+
+  // ------------------------------------------------------------ network
+
+  private transmit(src: number, dest: string, body: MessageBody): void {
+    const d = this.indexOf.get(dest);
+    const record: MessageRecord = { id: this.nextMessageId++, src: this.ids[src]!, dest, type: body.type, body, sentMs: this.now };
+    if (this.options.recordMessages !== false) this.messages.push(record);
+    this.stats.sent++;
+    if (d === undefined) {
+      // Maelstrom drops messages to unknown nodes; the record says so, and an RPC to it times out.
+      record.fault = "unknown-node";
+      return;
+    }
+    const betweenNodes = src < this.n && d < this.n;
+    const net = this.network;
+    if (betweenNodes && net.loss !== undefined && net.loss > 0 && this.random.next() < net.loss) {
+      record.fault = "loss";
+      this.stats.lost++;
+      return;
+    }
+    this.queue.push(new SimEvent(at(this.now, this.delay(betweenNodes)), DELIVER, d, 0, record, undefined, undefined));
+    if (betweenNodes && net.duplicate !== undefined && net.duplicate > 0 && this.random.next() < net.duplicate) {
+      const copy: MessageRecord = { id: this.nextMessageId++, src: record.src, dest, type: record.type, body: copyBody(body), sentMs: this.now, fault: "duplicate", duplicateOf: record.id };
+      if (this.options.recordMessages !== false) this.messages.push(copy);
+      this.stats.duplicated++;
+      this.queue.push(new SimEvent(at(this.now, this.delay(betweenNodes)), DELIVER, d, 0, copy, undefined, undefined));
+    }
+  }
+
+  private delay(betweenNodes: boolean): number {
+    let ms = this.latency();
+    const p = this.network.reorder;
+    if (betweenNodes && p !== undefined && p > 0 && this.random.next() < p) ms += this.network.reorderDelayMs ?? 50;
+    return ms;
+  }
+
+  private deliver(ev: SimEvent): void {
+    const record = ev.message!;
+    const d = ev.target;
+    if (!this.up[d]) {
+      record.fault ??= "crashed";
+      this.stats.droppedAtCrashedNode++;
+      return;
+    }
+    const groupOf = this.groupOf;
+    if (groupOf !== undefined && d < this.n) {
+      const s = this.indexOf.get(record.src)!;
+      if (s < this.n && groupOf[s] !== groupOf[d]) {
+        record.fault ??= "partition";
+        this.stats.droppedByPartition++;
+        return;
+      }
+    }
+    if (this.paused[d]) {
+      this.held[d]!.push(ev);
+      return;
+    }
+    record.deliveredMs = this.now;
+    this.stats.delivered++;
+    const body = record.body as MessageBody;
+    if (d >= this.n) return this.clientReceive(d, body);
+    this.running[d]!.deliver({ src: record.src, dest: record.dest, body });
+  }
+
+  // ------------------------------------------------------------ clients
+
+  private thinkTime(): number {
+    const mean = this.spec.workload?.thinkMs ?? 20;
+    return Math.round(-mean * Math.log(1 - this.random.next()) * 1000) / 1000;
+  }
+
+  private scheduleClient(c: number, afterMs: number): void {
+    this.queue.push(new SimEvent(at(this.now, afterMs), CLIENT_NEXT, c, 0, undefined, undefined, undefined));
+  }
+
+  private queueFinalReads(): void {
+    const clients = this.ids.length - this.n;
+    for (let node = 0; node < this.n; node++) {
+      const c = this.n + (node % clients);
+      this.clientQueue[c - this.n]!.push({ op: this.workload!.finalRead()!, node });
+      if (this.clientOps[c - this.n] === undefined) this.scheduleClient(c, 0);
+    }
+  }
+
+  private clientNext(c: number): void {
+    const k = c - this.n;
+    if (this.clientOps[k] !== undefined) return;
+    const queued = this.clientQueue[k]!.shift();
+    let op: PlannedOperation;
+    let node: number;
+    if (queued !== undefined) {
+      op = queued.op;
+      node = queued.node;
+    } else {
+      if (this.now > this.stopMs) return;
+      op = this.workload!.next(this.random);
+      node = this.random.int(this.n);
+    }
+    const msgId = this.clientMsgIds[k]!++;
+    const record: HistoryOperation = { id: this.history.length, client: this.ids[c]!, f: op.f, invokeMs: this.now, node: this.ids[node]! };
+    if (op.key !== undefined) record.key = op.key;
+    if (op.input !== undefined) record.input = op.input;
+    this.history.push(record);
+    const timeoutMs = this.spec.workload!.timeoutMs ?? 1000;
+    const timeout = new SimEvent(at(this.now, timeoutMs), CLIENT_TIMEOUT, c, msgId, undefined, undefined, undefined);
+    this.queue.push(timeout);
+    this.clientOps[k] = { op, record, msgId, timeout };
+    this.transmit(c, this.ids[node]!, { ...op.body, msg_id: msgId });
+  }
+
+  private clientReceive(c: number, body: MessageBody): void {
+    const k = c - this.n;
+    const pending = this.clientOps[k];
+    if (pending === undefined || body.in_reply_to !== pending.msgId) return;
+    pending.timeout.cancelled = true;
+    const result = this.workload!.complete(pending.op, body);
+    Object.assign(pending.record, result, { completeMs: this.now });
+    this.clientOps[k] = undefined;
+    this.scheduleClient(c, this.clientQueue[k]!.length > 0 ? 0 : this.thinkTime());
+  }
+
+  private clientTimeout(ev: SimEvent): void {
+    const k = ev.target - this.n;
+    const pending = this.clientOps[k];
+    if (ev.cancelled || pending === undefined || pending.msgId !== ev.life) return;
+    // The client cannot know whether the operation happened: "info", never "fail".
+    Object.assign(pending.record, { outcome: "info", error: "timeout", completeMs: this.now });
+    this.clientOps[k] = undefined;
+    this.scheduleClient(ev.target, this.clientQueue[k]!.length > 0 ? 0 : this.thinkTime());
+  }
+}
+
+/** Virtual times are kept to the microsecond, so records read cleanly (29.389, not 29.389000000000003). */
+function at(now: number, delayMs: number): number {
+  return Math.round((now + delayMs) * 1000) / 1000;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
