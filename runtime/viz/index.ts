@@ -10,6 +10,6 @@ export { occupancy, describeOccupancy, type Occupancy, type WorkerOccupancy } fr
 export { speedupPlot, speedupStats, describeSpeedup, type SpeedupFigure, type SpeedupStats, type SpeedupRow } from "./speedup-plot.js";
 export { scheduleTimeline, scheduleTimelineSpec, explorationView, explorationBundle, showExploration, type ScheduleTimelineOptions } from "./schedule-timeline.js";
 export { lamportDiagram, LAMPORT_SAMPLE_ABOVE, type LamportFigure, type LamportOptions, type LamportFacts } from "./lamport.js";
-export { operationTimeline, verdictLine, TIMELINE_MERGE_ABOVE_OPS, type OperationTimelineFigure, type OperationTimelineOptions, type OperationTimelineFacts } from "./run-timeline.js";
+export { operationTimeline, TIMELINE_MERGE_ABOVE_OPS, type OperationTimelineFigure, type OperationTimelineOptions, type OperationTimelineFacts } from "./run-timeline.js";
 export { runStatistics, describeRunStats, type RunStatistics, type LatencyStats } from "./run-stats.js";
 export { runStats, type RunStatsFigure } from "./run-stats-plot.js";

@@ -62,6 +62,13 @@ function categoryOf(message: MessageRecord, topTypes: ReadonlySet<string>): Cate
 /** Why an undelivered message was not delivered; a record without a reason still says it was lost. */
 const dropReason = (message: MessageRecord) => message.fault ?? "not delivered";
 
+/** "2nd", "3rd", "11th", "21st": how the title says which messages were kept. */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${n}${suffix}`;
+}
+
 /** Every `stride`-th item, starting with the first: evenly spread over time, and the same on every call. */
 function everyNth<T>(items: readonly T[], stride: number): T[] {
   return stride <= 1 ? [...items] : items.filter((_, index) => index % stride === 0);
@@ -220,8 +227,8 @@ export function lamportDiagram(run: RunRecord, options: LamportOptions = {}): La
     const plainStride = Math.max(1, Math.ceil(plain.length / Math.max(1, maxMessages - keptFaults.length)));
     const keptPlain = everyNth(plain, plainStride);
     drawn = [...keptPlain, ...keptFaults];
-    const faultNote = faultStride <= 1 ? `all ${faulty.length} dropped/duplicated shown` : `every ${faultStride}th dropped/duplicated message`;
-    sampling = `${inView.length} messages, ${drawn.length} drawn: every ${plainStride}th delivered message, ${faultNote}`;
+    const faultNote = faultStride <= 1 ? `all ${faulty.length} dropped/duplicated shown` : `every ${ordinal(faultStride)} dropped/duplicated message`;
+    sampling = `${inView.length} messages, ${drawn.length} drawn: ${plainStride <= 1 ? "all delivered messages" : `every ${ordinal(plainStride)} delivered message`}, ${faultNote}`;
   }
 
   const stubMs = typicalLatency(inView, toMs - fromMs) / 2;
@@ -273,10 +280,10 @@ export function lamportDiagram(run: RunRecord, options: LamportOptions = {}): La
   typeCounts.forEach(([name], index) => {
     if (!top.has(name)) return;
     const segments = byCategory.get(`type:${name}`);
-    if (segments) data.push(segmentTrace(name, segments, TYPE_PALETTE[index % TYPE_PALETTE.length]!, { legendgroup: "messages" }));
+    if (segments) data.push(segmentTrace(name, segments, TYPE_PALETTE[index % TYPE_PALETTE.length]!));
   });
   const other = byCategory.get("type:other");
-  if (other) data.push(segmentTrace(`other (${typeCounts.length - top.size} types)`, other, COLOURS.other, { legendgroup: "messages" }));
+  if (other) data.push(segmentTrace(`other (${typeCounts.length - top.size} types)`, other, COLOURS.other));
   const duplicates = byCategory.get("duplicate");
   if (duplicates) data.push(segmentTrace("duplicate", duplicates, COLOURS.duplicate, { line: { color: COLOURS.duplicate, width: 1.2, dash: "dash" } }));
   const dropped = byCategory.get("dropped");
@@ -331,7 +338,6 @@ export function lamportDiagram(run: RunRecord, options: LamportOptions = {}): La
       xaxis: { title: "ms since the run started (virtual time in the simulator)", range: [fromMs, toMs], zeroline: false },
       // Numbers, not categories: segments need numeric y, and lane 0 at the top reads like a diagram on paper.
       yaxis: { tickmode: "array", tickvals: lanes.map((_, i) => i), ticktext: lanes, range: [lanes.length - 0.5, -1], zeroline: false, showgrid: false, automargin: true, fixedrange: true },
-      legend: { orientation: "h", x: 0, y: -0.15, yanchor: "top" },
       shapes,
     },
   };

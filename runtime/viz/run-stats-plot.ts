@@ -80,7 +80,6 @@ export function runStats(run: RunRecord, options: { title?: string } = {}): RunS
       height: 420,
       barmode: "stack",
       hovermode: "closest",
-      legend: { orientation: "h", x: 0, y: -0.25, yanchor: "top" },
       xaxis: { domain: [0, 0.55], title: "latency of ok operations (ms)", rangemode: "tozero" },
       yaxis: { title: "fraction at or below", range: [0, 1.02], tickformat: ".0%" },
       xaxis2: { domain: [0.65, 1], anchor: "y2", title: "message type", type: "category" },

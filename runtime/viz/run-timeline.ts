@@ -125,7 +125,7 @@ function describeTimeline(run: RunRecord, header: string, verdict: CheckVerdict 
 /**
  * An operation timeline (plotly): one lane per client, a bar per operation
  * from invocation to completion labelled `f(key) input → output`, coloured by
- * outcome (info and pending operations faded and hatched up to the end of the
+ * outcome (info and pending operations faded and outlined up to the end of the
  * run: they may have taken effect at any point of it). With a verdict, the
  * title carries it and the witness operations are outlined in red. The text
  * fallback is the verdict and the witness operations, one per line.
@@ -156,8 +156,9 @@ export function operationTimeline(run: RunRecord, verdict?: CheckVerdict, option
     const uncertain = outcome === "info" || outcome === "pending";
     data.push(
       barTrace(OUTCOME_NAMES[outcome], ofOutcome, labelled, {
-        marker: { color: OUTCOME_COLOURS[outcome], line: { width: 0 }, ...(uncertain ? { pattern: { shape: "/", fgcolor: "#ffffff", size: 6, solidity: 0.3 } } : {}) },
-        ...(uncertain ? { opacity: 0.55 } : {}),
+        // Faded with an outline rather than hatched: plotly's SVG patterns are url(#id) references, which a page with a <base> element (as notebook front ends have) can fail to resolve, leaving the bar blank.
+        marker: { color: OUTCOME_COLOURS[outcome], line: uncertain ? { color: "#7f7f7f", width: 1 } : { width: 0 } },
+        ...(uncertain ? { opacity: 0.5 } : {}),
       }),
     );
   }
@@ -184,7 +185,6 @@ export function operationTimeline(run: RunRecord, verdict?: CheckVerdict, option
       uniformtext: { mode: "hide", minsize: 8 },
       xaxis: { title: "ms since the run started", range: [0, run.endMs], zeroline: false },
       yaxis: { type: "category", categoryorder: "array", categoryarray: lanes, autorange: "reversed", automargin: true, fixedrange: true },
-      legend: { orientation: "h", x: 0, y: -0.2, yanchor: "top" },
     },
   };
   return figureWithSummary(spec, describeTimeline(run, header, verdict, witness), { lanes, witness });

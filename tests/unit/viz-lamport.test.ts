@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import type { MessageRecord, RunRecord } from "../../runtime/core/history.js";
 import { JUPYTER_DISPLAY } from "../../runtime/viz/kernel-bridge.js";
-import { FAULT_COLOUR, LAMPORT_SAMPLE_ABOVE, lamportDiagram } from "../../runtime/viz/lamport.js";
+import { FAULT_COLOUR, LAMPORT_SAMPLE_ABOVE, lamportDiagram, ordinal } from "../../runtime/viz/lamport.js";
 import { PLOTLY_MIME } from "../../runtime/viz/plotly.js";
 
 type Trace = Record<string, unknown>;
@@ -217,6 +217,21 @@ describe("large runs", () => {
     expect(fig.data.length).toBeLessThan(8);
     // The text counts every message, not the sample.
     expect(fig[JUPYTER_DISPLAY]()["text/plain"]).toContain("delivered 9900, dropped 100 (100 loss)");
+  });
+
+  test("when faults alone exceed the budget they are sampled too, and the title names both strides", () => {
+    const lossy = bigRun(3000);
+    lossy.messages.forEach((m, i) => {
+      if (i % 2 === 0) {
+        delete m.deliveredMs;
+        m.fault = "partition";
+      }
+    });
+    const fig = lamportDiagram(lossy, { maxMessages: 1000 });
+    expect(fig.messagesDrawn).toBeLessThanOrEqual(1000);
+    expect(segments(byName(fig, "dropped"))).toHaveLength(500);
+    expect((fig.layout as { title: string }).title).toContain("3000 messages, 1000 drawn: every 3rd delivered message, every 3rd dropped/duplicated message");
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 102, 111].map(ordinal)).toEqual(["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "102nd", "111th"]);
   });
 
   test(`up to ${LAMPORT_SAMPLE_ABOVE} messages every message is drawn`, () => {

@@ -51,15 +51,16 @@ describe("operation timeline", () => {
     expect((byName(fig, "fail")!.marker as { color: string }).color).toBe(OUTCOME_COLOURS.fail);
   });
 
-  test("info and pending operations run to the end of the run, faded and hatched", () => {
+  test("info and pending operations run to the end of the run, faded and outlined", () => {
     expect(bars(byName(fig, "info"))).toEqual([["c1", 50, 50]]);
     expect(bars(byName(fig, "pending"))).toEqual([["c2", 70, 30]]);
     for (const name of ["info", "pending"]) {
       const trace = byName(fig, name)!;
       expect(trace.opacity).toBeLessThan(1);
-      expect((trace.marker as { pattern: { shape: string } }).pattern.shape).toBe("/");
+      expect((trace.marker as { line: { width: number } }).line.width).toBeGreaterThan(0);
     }
-    expect((byName(fig, "ok")!.marker as { pattern?: unknown }).pattern).toBeUndefined();
+    expect(byName(fig, "ok")!.opacity).toBeUndefined();
+    expect((byName(fig, "ok")!.marker as { line: { width: number } }).line.width).toBe(0);
   });
 
   test("bars are labelled f(key) input → output", () => {
