@@ -59,8 +59,16 @@ function categoryOf(message: MessageRecord, topTypes: ReadonlySet<string>): Cate
   return { kind: "type", name: topTypes.has(message.type) ? message.type : "other" };
 }
 
-/** Why an undelivered message was not delivered; a record without a reason still says it was lost. */
-const dropReason = (message: MessageRecord) => message.fault ?? "not delivered";
+/**
+ * Why an undelivered message was not delivered. A duplicate copy keeps
+ * "duplicate" as its fault even when the copy was then lost, so it is called a lost duplicate;
+ * no fault at all means nothing stopped it: it was still on its way when the
+ * run ended.
+ */
+export function dropReason(message: MessageRecord): string {
+  if (message.fault === "duplicate") return "lost duplicate";
+  return message.fault ?? "in flight at the end";
+}
 
 /** "2nd", "3rd", "11th", "21st": how the title says which messages were kept. */
 export function ordinal(n: number): string {

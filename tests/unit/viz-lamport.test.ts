@@ -168,6 +168,20 @@ describe("lamport diagram", () => {
   });
 });
 
+test("an undelivered duplicate is a lost duplicate, and a message without a fault was still in flight at the end", () => {
+  const fig = lamportDiagram({
+    ...run,
+    messages: [
+      { id: 1, src: "n1", dest: "n2", type: "gossip", body: null, sentMs: 10, deliveredMs: 12 },
+      { id: 2, src: "n1", dest: "n2", type: "gossip", body: null, sentMs: 10, fault: "duplicate", duplicateOf: 1 },
+      { id: 3, src: "n2", dest: "n3", type: "gossip", body: null, sentMs: 99 },
+    ],
+  });
+  expect(byName(fig, "dropped")!.name).toBe("dropped (1 in flight at the end, 1 lost duplicate)");
+  expect((byName(fig, "dropped")!.hovertext as string[])[3]).toContain("dropped: in flight at the end");
+  expect(byName(fig, "duplicate")).toBeUndefined();
+});
+
 describe("lamport options", () => {
   test("a time window keeps what overlaps it and sets the x range", () => {
     const fig = lamportDiagram(run, { fromMs: 30, toMs: 75 });
