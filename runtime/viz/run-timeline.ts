@@ -33,6 +33,8 @@ const OUTCOME_NAMES: Readonly<Record<Outcome, string>> = {
   pending: "pending at the end of the run",
 };
 
+/** Lane height of an info or pending bar (a certain one takes 1 - bargap = 0.7): it reads as "maybe", and later operations on top stay visible. */
+const UNCERTAIN_BAR_WIDTH = 0.4;
 /** Above this many operations the bars carry no labels (hover still has them): labels that small cannot be read. */
 const LABEL_OPS_MAX = 300;
 /** Above this many operations, neighbouring bars of one outcome closer than a screen column merge into one (the title says so). */
@@ -150,15 +152,18 @@ export function operationTimeline(run: RunRecord, verdict?: CheckVerdict, option
     // Invisible: a client without operations keeps its lane.
     { type: "scatter", mode: "markers", x: lanes.map(() => 0), y: lanes, marker: { opacity: 0 }, hoverinfo: "skip", showlegend: false },
   ];
-  for (const outcome of ["ok", "fail", "info", "pending"] as const) {
+  // Uncertain operations first, so they lie underneath: a client that timed out goes on with new
+  // operations, and those must stay visible on top of the long uncertain bar.
+  for (const outcome of ["info", "pending", "ok", "fail"] as const) {
     const ofOutcome = bars.filter((bar) => bar.outcome === outcome);
     if (ofOutcome.length === 0) continue;
     const uncertain = outcome === "info" || outcome === "pending";
     data.push(
       barTrace(OUTCOME_NAMES[outcome], ofOutcome, labelled, {
-        // Faded with an outline rather than hatched: plotly's SVG patterns are url(#id) references, which a page with a <base> element (as notebook front ends have) can fail to resolve, leaving the bar blank.
+        // Faded, outlined and thinner rather than hatched: plotly's SVG patterns are url(#id) references, which a page
+        // with a <base> element (as notebook front ends have) can fail to resolve, leaving the bar blank.
         marker: { color: OUTCOME_COLOURS[outcome], line: uncertain ? { color: "#7f7f7f", width: 1 } : { width: 0 } },
-        ...(uncertain ? { opacity: 0.5 } : {}),
+        ...(uncertain ? { opacity: 0.5, width: ofOutcome.map(() => UNCERTAIN_BAR_WIDTH) } : {}),
       }),
     );
   }

@@ -60,6 +60,11 @@ describe("operation timeline", () => {
       expect((trace.marker as { line: { width: number } }).line.width).toBeGreaterThan(0);
     }
     expect(byName(fig, "ok")!.opacity).toBeUndefined();
+    // Underneath the certain ones and thinner, so a client's later operations are not hidden by an uncertain one.
+    const order = fig.data.map((t) => String(t.name).split(" ")[0]);
+    expect(order.indexOf("info")).toBeLessThan(order.indexOf("ok"));
+    expect(order.indexOf("pending")).toBeLessThan(order.indexOf("ok"));
+    expect((byName(fig, "info")!.width as number[])[0]).toBeLessThan(1 - (fig.layout as { bargap: number }).bargap);
     expect((byName(fig, "ok")!.marker as { line: { width: number } }).line.width).toBe(0);
   });
 
