@@ -13,3 +13,4 @@ export { lamportDiagram, LAMPORT_SAMPLE_ABOVE, type LamportFigure, type LamportO
 export { operationTimeline, TIMELINE_MERGE_ABOVE_OPS, type OperationTimelineFigure, type OperationTimelineOptions, type OperationTimelineFacts } from "./run-timeline.js";
 export { runStatistics, describeRunStats, type RunStatistics, type LatencyStats } from "./run-stats.js";
 export { runStats, type RunStatsFigure } from "./run-stats-plot.js";
+export type { RunSource } from "./run-format.js";

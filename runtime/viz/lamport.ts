@@ -12,7 +12,7 @@
  */
 import type { MessageRecord, RunEvent, RunRecord } from "../core/history.js";
 import type { Figure } from "./plotly.js";
-import { countBy, escapeHover, formatCounts, formatMs, formatValue, plural, sortedCounts } from "./run-format.js";
+import { countBy, escapeHover, formatCounts, formatMs, formatValue, plural, recordOf, sortedCounts, type RunSource } from "./run-format.js";
 import { formatGroups, nodeOutages, partitionBands, type NodeOutage } from "./run-intervals.js";
 import { figureWithSummary } from "./summary-figure.js";
 
@@ -204,7 +204,8 @@ function describeRun(run: RunRecord, inView: readonly MessageRecord[], events: r
  * of the marker above each band). The text fallback counts messages by type
  * and fault and lists the events.
  */
-export function lamportDiagram(run: RunRecord, options: LamportOptions = {}): LamportFigure {
+export function lamportDiagram(source: RunSource, options: LamportOptions = {}): LamportFigure {
+  const run = recordOf(source);
   const fromMs = options.fromMs ?? 0;
   const toMs = options.toMs ?? run.endMs;
   const nodeLanes = options.nodes ? run.nodes.filter((n) => options.nodes!.includes(n)).sort((a, b) => options.nodes!.indexOf(a) - options.nodes!.indexOf(b)) : run.nodes;

@@ -3,7 +3,18 @@
  * write times, values and operations, so that the three read alike and a
  * label in one can be searched for in another.
  */
-import type { HistoryOperation } from "../core/history.js";
+import type { HistoryOperation, RunRecord } from "../core/history.js";
+
+/**
+ * What the run pictures accept: a RunRecord, or anything that carries one as
+ * `record` (the simulator's and the cluster's run results), so that
+ * `lamportDiagram(await simulate(...))` works without unwrapping.
+ */
+export type RunSource = RunRecord | { readonly record: RunRecord };
+
+export function recordOf(source: RunSource): RunRecord {
+  return "record" in source ? source.record : source;
+}
 
 /** Plotly reads hover text as a little HTML; a value like `<nil>` must stay text. */
 export function escapeHover(text: string): string {

@@ -4,11 +4,10 @@
  * message counts by type, split into delivered and not. The text fallback is
  * the table of describeRunStats.
  */
-import type { RunRecord } from "../core/history.js";
 import type { Figure } from "./plotly.js";
 import { FAULT_COLOUR } from "./lamport.js";
 import { describeRunStats, runStatistics, type RunStatistics } from "./run-stats.js";
-import { countBy } from "./run-format.js";
+import { countBy, recordOf, type RunSource } from "./run-format.js";
 import { figureWithSummary } from "./summary-figure.js";
 
 export type RunStatsFigure = Figure & Readonly<RunStatistics>;
@@ -41,7 +40,8 @@ export function cdfPoints(sorted: readonly number[]): { x: number[]; y: number[]
  * ok operations per f (p50/p95/p99/max in the hover); right, messages by type,
  * delivered and not. The returned object carries the numbers (RunStatistics).
  */
-export function runStats(run: RunRecord, options: { title?: string } = {}): RunStatsFigure {
+export function runStats(source: RunSource, options: { title?: string } = {}): RunStatsFigure {
+  const run = recordOf(source);
   const stats = runStatistics(run);
   const data: Array<Record<string, unknown>> = [];
   [...stats.latenciesByF].forEach(([f, sorted], index) => {

@@ -4,8 +4,8 @@
  * make), and what the protocol cost in messages per operation, by type and by
  * fault. Computed here once, read by the stats figure, its text and any code.
  */
-import type { HistoryOperation, MessageRecord, RunRecord } from "../core/history.js";
-import { countBy, formatCounts, outcomeOf, sortedCounts } from "./run-format.js";
+import type { HistoryOperation, MessageRecord } from "../core/history.js";
+import { countBy, formatCounts, outcomeOf, recordOf, sortedCounts, type RunSource } from "./run-format.js";
 
 export interface LatencyStats {
   /** The operation kind ("read", "write", ...), or "all" for every ok operation together. */
@@ -61,7 +61,8 @@ function latencyOf(f: string, sorted: readonly number[]): LatencyStats {
 const isOkWithTime = (op: HistoryOperation) => op.outcome === "ok" && op.completeMs !== undefined;
 
 /** The statistics of a run, without drawing anything. */
-export function runStatistics(run: RunRecord): RunStatistics {
+export function runStatistics(source: RunSource): RunStatistics {
+  const run = recordOf(source);
   const outcomes = countBy(run.history, outcomeOf);
   const operations = {
     total: run.history.length,

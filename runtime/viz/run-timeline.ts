@@ -6,7 +6,7 @@
  */
 import type { CheckVerdict, HistoryOperation, RunRecord } from "../core/history.js";
 import type { Figure } from "./plotly.js";
-import { countBy, escapeHover, formatCounts, formatMs, operationLabel, operationLine, outcomeOf, plural } from "./run-format.js";
+import { countBy, escapeHover, formatCounts, formatMs, operationLabel, operationLine, outcomeOf, plural, recordOf, type RunSource } from "./run-format.js";
 import { figureWithSummary } from "./summary-figure.js";
 
 export interface OperationTimelineOptions {
@@ -132,7 +132,8 @@ function describeTimeline(run: RunRecord, header: string, verdict: CheckVerdict 
  * title carries it and the witness operations are outlined in red. The text
  * fallback is the verdict and the witness operations, one per line.
  */
-export function operationTimeline(run: RunRecord, verdict?: CheckVerdict, options: OperationTimelineOptions = {}): OperationTimelineFigure {
+export function operationTimeline(source: RunSource, verdict?: CheckVerdict, options: OperationTimelineOptions = {}): OperationTimelineFigure {
+  const run = recordOf(source);
   const lanes = [...run.clients];
   for (const op of run.history) if (!lanes.includes(op.client)) lanes.push(op.client);
   const byId = new Map(run.history.map((op) => [op.id, op]));

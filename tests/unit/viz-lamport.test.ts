@@ -182,6 +182,11 @@ test("an undelivered duplicate is a lost duplicate, and a message without a faul
   expect(byName(fig, "duplicate")).toBeUndefined();
 });
 
+test("a run result carrying its record as `record` draws the same diagram", () => {
+  const wrapped = lamportDiagram({ record: run });
+  expect(wrapped.data).toEqual(lamportDiagram(run).data);
+});
+
 describe("lamport options", () => {
   test("a time window keeps what overlaps it and sets the x range", () => {
     const fig = lamportDiagram(run, { fromMs: 30, toMs: 75 });

@@ -73,6 +73,11 @@ describe("run statistics", () => {
     expect([stats.delivered, stats.notDelivered]).toEqual([6, 2]);
   });
 
+  test("a run result carrying its record as `record` gives the same numbers", () => {
+    expect(runStatistics({ record: run })).toEqual(stats);
+    expect(runStats({ record: run }).data).toEqual(runStats(run).data);
+  });
+
   test("a run without operations has no msgs per operation rather than Infinity", () => {
     const quiet = runStatistics({ ...run, history: [] });
     expect(quiet.msgsPerOperation).toBeUndefined();

@@ -113,6 +113,10 @@ describe("operation timeline", () => {
   });
 });
 
+test("a run result carrying its record as `record` draws the same timeline", () => {
+  expect(operationTimeline({ record: run }, bad).data).toEqual(operationTimeline(run, bad).data);
+});
+
 describe("large histories", () => {
   test(`above ${TIMELINE_MERGE_ABOVE_OPS} operations neighbours merge, labels go, the witness stays its own bar, and the title says so`, () => {
     const ops = Array.from({ length: 10_000 }, (_, id): HistoryOperation => ({
