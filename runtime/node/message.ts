@@ -35,7 +35,11 @@ export function copyBody<T>(value: T): T {
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return structuredClone(value);
-  const out: Record<string, unknown> = {};
-  for (const key in value) out[key] = copyBody((value as Record<string, unknown>)[key]);
+  // Spread copies a flat object on V8's fast path; only nested objects and arrays need another level.
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const key in out) {
+    const field = out[key];
+    if (field !== null && typeof field === "object") out[key] = copyBody(field);
+  }
   return out as T;
 }

@@ -13,11 +13,11 @@ export type Latency =
 
 export const DEFAULT_LATENCY: Latency = { kind: "uniform", minMs: 1, maxMs: 10 };
 
-/** Builds a sampler once per run (no switch per message). Results are rounded to microseconds, so records read cleanly. */
+/** Builds a sampler once per run (no switch per message). Never negative; the simulator rounds event times to microseconds. */
 export function latencySampler(latency: Latency, random: Random): () => number {
   const jitter = latency.jitterMs ?? 0;
   const withJitter = (base: () => number): (() => number) =>
-    jitter > 0 ? () => round(base() + random.next() * jitter) : () => round(base());
+    jitter > 0 ? () => nonNegative(base() + random.next() * jitter) : base;
   switch (latency.kind) {
     case "constant":
       return withJitter(() => latency.ms);
@@ -43,6 +43,6 @@ function standardNormal(random: Random): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
-function round(ms: number): number {
-  return Math.max(0, Math.round(ms * 1000) / 1000);
+function nonNegative(ms: number): number {
+  return ms > 0 ? ms : 0;
 }
