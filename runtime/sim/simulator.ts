@@ -186,38 +186,31 @@ class Simulation {
     let barAt = 0;
     const deadline = this.spec.durationMs;
     const maxEvents = this.spec.maxEvents;
-    const queue = this.queue;
-    let ended: SimulationRun["ended"] = "quiescent";
+    let ended: SimulationRun["ended"] | undefined;
     let count = 0;
-    for (;;) {
-      if (queue.size === 0) break;
-      if (queue.peekTime() > deadline) {
-        ended = "deadline";
-        break;
-      }
-      const ev = queue.pop()!;
-      this.now = ev.t;
-      this.handle(ev);
-      count++;
+    while (ended === undefined) {
+      // Synchronous stretches (up to CHECK_EVERY events, or until node code left promise work) keep the hot loop out of the async function.
+      const stretch = this.steps(CHECK_EVERY - (count & (CHECK_EVERY - 1)));
+      count += stretch.handled;
+      ended = stretch.ended;
       if (this.asyncPending) await this.drainAsync();
-      if ((count & (CHECK_EVERY - 1)) === 0) {
-        if (count >= maxEvents) {
+      if ((count & (CHECK_EVERY - 1)) !== 0 || ended !== undefined) continue;
+      if (count >= maxEvents) {
+        this.stats.events = count;
+        throw new SimulationError("sim-runaway", `The simulation handled ${count} events by ${this.now.toFixed(1)} ms of virtual time and was stopped (maxEvents ${maxEvents}): a timer with a tiny interval, or a message storm?`, this.replay, this.record(this.now));
+      }
+      if ((count & (YIELD_EVERY - 1)) === 0) {
+        await yieldToEventLoop();
+        if (showProgress) {
+          bar ??= progressBar(Math.ceil(deadline), { label: `simulating ${this.n} nodes (virtual ms)` });
+          bar.tick(Math.floor(this.now) - barAt);
+          barAt = Math.floor(this.now);
+        }
+      }
+      for (const signal of signals) {
+        if (signal.aborted) {
           this.stats.events = count;
-          throw new SimulationError("sim-runaway", `The simulation handled ${count} events by ${this.now.toFixed(1)} ms of virtual time and was stopped (maxEvents ${maxEvents}): a timer with a tiny interval, or a message storm?`, this.replay, this.record(this.now));
-        }
-        if ((count & (YIELD_EVERY - 1)) === 0) {
-          await yieldToEventLoop();
-          if (showProgress) {
-            bar ??= progressBar(Math.ceil(deadline), { label: `simulating ${this.n} nodes (virtual ms)` });
-            bar.tick(Math.floor(this.now) - barAt);
-            barAt = Math.floor(this.now);
-          }
-        }
-        for (const signal of signals) {
-          if (signal.aborted) {
-            this.stats.events = count;
-            throw new SimulationError("sim-interrupted", `The simulation was interrupted at ${this.now.toFixed(1)} ms of virtual time after ${count} events.`, this.replay, this.record(this.now));
-          }
+          throw new SimulationError("sim-interrupted", `The simulation was interrupted at ${this.now.toFixed(1)} ms of virtual time after ${count} events.`, this.replay, this.record(this.now));
         }
       }
     }
@@ -227,6 +220,23 @@ class Simulation {
     const storage: SimulationRun["storage"] = {};
     this.spec.nodes.forEach((id, i) => (storage[id] = this.storages[i]!.snapshot()));
     return { record: this.record(endMs), replay: this.replay, seed: this.spec.seed, network: this.network, schedule: this.schedule, ended, stats: this.stats, storage };
+  }
+
+  /** Handles up to `limit` events; stops early when node code left promise work, or when the run is over. */
+  private steps(limit: number): { handled: number; ended: SimulationRun["ended"] | undefined } {
+    const queue = this.queue;
+    const deadline = this.spec.durationMs;
+    let handled = 0;
+    while (handled < limit) {
+      if (queue.size === 0) return { handled, ended: "quiescent" };
+      if (queue.peekTime() > deadline) return { handled, ended: "deadline" };
+      const ev = queue.pop()!;
+      this.now = ev.t;
+      this.handle(ev);
+      handled++;
+      if (this.asyncPending) break;
+    }
+    return { handled, ended: undefined };
   }
 
   private record(endMs: number): RunRecord {
