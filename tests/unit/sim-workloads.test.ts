@@ -145,3 +145,33 @@ describe("stopping", () => {
     await expect(simulate(echoNode, { replay: "seed=3" })).rejects.toThrow(/replay line/);
   });
 });
+
+describe("gossip broadcast under swarm faults", () => {
+  test("converges on every seed once the faults are over (loss, duplicates, partitions, crashes, pauses, skew)", async () => {
+    for (let seed = 100; seed < 130; seed++) {
+      const run = await simulate(gossipBroadcastNode({ intervalMs: 50 }), { seed, nodes: 5, durationMs: 4000, faults: "swarm", workload: { kind: "broadcast", stopMs: 2500 } });
+      const sent = acknowledged(run.record.history).sort((a, b) => a - b);
+      const reads = finalReads(run.record.history, 3600);
+      expect(reads, run.replay).toHaveLength(5);
+      for (const read of reads) expect(read.output, `${read.node} after ${run.replay}`).toEqual(expect.arrayContaining(sent));
+    }
+  });
+
+  test("the same gossip with volatile state only loses acknowledged messages when a node crashes after the ack", async () => {
+    const forgetful = (node: NodeContext) => {
+      const nothingStored = { get: () => undefined, set: () => {}, has: () => false, delete: () => false, keys: () => [] };
+      gossipBroadcastNode({ intervalMs: 50 })({ ...node, storage: nothingStored });
+    };
+    const lostIn: number[] = [];
+    for (let seed = 100; seed < 130; seed++) {
+      const run = await simulate(forgetful, { seed, nodes: 5, durationMs: 4000, faults: "swarm", workload: { kind: "broadcast", stopMs: 2500 } });
+      const sent = acknowledged(run.record.history);
+      const reads = finalReads(run.record.history, 3600);
+      if (reads.some((read) => sent.some((m) => !(read.output as number[]).includes(m)))) {
+        lostIn.push(seed);
+        expect(run.schedule.some((f) => f.fault === "crash")).toBe(true);
+      }
+    }
+    expect(lostIn.length).toBeGreaterThan(0);
+  });
+});

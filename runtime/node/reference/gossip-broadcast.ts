@@ -7,24 +7,31 @@ export interface GossipOptions {
 
 /**
  * Broadcast by periodic anti-entropy gossip: every interval, each node sends
- * every peer the messages it has not yet acknowledged. Survives loss,
- * duplication and partitions (gossip resumes after the heal); volatile, so a
- * crashed node relearns the messages from its peers after a restart.
+ * every peer the messages that peer has not acknowledged yet. Survives loss,
+ * duplication, reordering and partitions (gossip resumes after the heal), and
+ * crashes: a node writes what it learns to durable storage before it
+ * acknowledges, so a message a client saw acknowledged survives a crash right
+ * after the ack (with volatile state only, it would be lost with the node).
  */
 export function gossipBroadcastNode(options: GossipOptions = {}) {
   const intervalMs = options.intervalMs ?? 100;
   return (node: NodeContext): void => {
-    const seen = new Set<number>();
-    /** Per peer: messages the peer has confirmed it has. */
+    const seen = new Set<number>(node.storage.get<number[]>("messages") ?? []);
+    /** Per peer: messages the peer has confirmed it has (and, being durable, still has after a restart). */
     const known = new Map<string, Set<number>>(node.peers.map((p) => [p, new Set<number>()]));
+    const learn = (messages: number[]) => {
+      const before = seen.size;
+      for (const m of messages) seen.add(m);
+      if (seen.size > before) node.storage.set("messages", [...seen]);
+    };
 
     node.on<{ type: "broadcast"; message: number }>("broadcast", (msg) => {
-      seen.add(msg.body.message);
+      learn([msg.body.message]);
       return { type: "broadcast_ok" };
     });
     node.on("read", () => ({ type: "read_ok", messages: [...seen].sort((a, b) => a - b) }));
     node.on<{ type: "gossip"; messages: number[] }>("gossip", (msg) => {
-      for (const m of msg.body.messages) seen.add(m);
+      learn(msg.body.messages);
       node.send(msg.src, { type: "gossip_ack", messages: msg.body.messages });
     });
     node.on<{ type: "gossip_ack"; messages: number[] }>("gossip_ack", (msg) => {
