@@ -5,6 +5,7 @@
  * "fail"; runaway and interrupted runs stop with a replay line.
  */
 import { describe, expect, test } from "vitest";
+import { KERNEL_BRIDGE } from "../../runtime/core/index.js";
 import { ErrorCode, SimulationError, echoNode, gossipBroadcastNode, simulate, type HistoryOperation, type NodeContext } from "../../runtime/index.js";
 
 const finalReads = (history: HistoryOperation[], fromMs: number) => history.filter((op) => op.f === "read" && op.invokeMs >= fromMs);
@@ -137,6 +138,25 @@ describe("stopping", () => {
     expect(failure.code).toBe("sim-interrupted");
     expect(failure.partial.endMs).toBeGreaterThanOrEqual(5000);
     expect(failure.partial.endMs).toBeLessThan(10_000);
+  });
+
+  test("inside a kernel: the cell's interrupt stops the run, and a long run shows progress", async () => {
+    const interrupt = new AbortController();
+    const shown: Array<Record<string, unknown>> = [];
+    const bridge = { interruptSignal: interrupt.signal, display: (bundle: Record<string, unknown>) => shown.push(bundle) };
+    (globalThis as Record<symbol, unknown>)[KERNEL_BRIDGE] = bridge;
+    try {
+      const ticker = (node: NodeContext) => node.every(1, () => {
+        if (node.now() === 20_000) interrupt.abort();
+      });
+      const failure = (await simulate(ticker, { nodes: 2, durationMs: 1_000_000 }).catch((e: unknown) => e)) as SimulationError;
+      expect(failure.code).toBe("sim-interrupted");
+      expect(failure.message).toContain("replay: pardis-sim ");
+      expect(shown.length).toBeGreaterThan(0);
+      expect(String(shown.at(-1)!["text/plain"])).toMatch(/^simulating 2 nodes \(virtual ms\) \[#*\.*\] \d+\/1000000/);
+    } finally {
+      delete (globalThis as Record<symbol, unknown>)[KERNEL_BRIDGE];
+    }
   });
 
   test("bad options say what was expected", async () => {
