@@ -9,3 +9,4 @@ export * from "./sync/index.js";
 export * from "./explore/index.js";
 export * from "./node/index.js";
 export * from "./sim/index.js";
+export * from "./check/index.js";

@@ -1,0 +1,196 @@
+/**
+ * The linearizability search of Wing and Gong with Lowe's memoization, as
+ * Porcupine runs it: the history is a doubly linked list of call and return
+ * events in time order; the search linearizes ("lifts") any operation whose
+ * call comes before the first remaining return and that the model accepts,
+ * and backtracks when it reaches a return it has not linearized. A cache of
+ * (linearized set, model state) pairs already explored prunes the search from
+ * exponential to, in practice, nearly linear for histories with few clients.
+ *
+ * Pending operations (outcome info, or none) return at +infinity and are not
+ * required: the search succeeds once every required operation is linearized,
+ * which lets a pending operation take effect at any point after its call, or
+ * never.
+ *
+ * Pending operations would make the search explode (each one stays a choice
+ * until the end of the history), so two things keep them cheap. The memo is
+ * keyed on the required operations and the state only, and a configuration is
+ * pruned when one with the same required set and state but a subset of its
+ * pending operations was already explored: anything the larger one can still
+ * do, the smaller one could too. And the search tries required operations
+ * before pending ones, so the smaller configurations come first. Finally a
+ * pending blind write is never followed at once by another blind write: the
+ * first would be overwritten unseen, and the order without it is tried anyway.
+ */
+import type { AnyModel } from "./models.js";
+
+/** An operation ready for the search: times, whether it must be linearized, and its compiled form. */
+export interface SearchOperation {
+  id: number;
+  call: number;
+  /** Infinity for pending operations. */
+  ret: number;
+  required: boolean;
+  compiled: unknown;
+}
+
+export interface SearchResult {
+  result: "ok" | "fail" | "unknown";
+  /** Search steps taken (one per event visited). */
+  steps: number;
+  /** Indices (into the input) of the longest partial linearization found, in linearization order. */
+  longest: number[];
+  /** Index of the operation whose return the longest partial linearization could not get past. */
+  stuck?: number;
+  /** The model state after the longest partial linearization. */
+  longestState: unknown;
+}
+
+/** 32-bit mix of an integer (splitmix32's finalizer): two independent hashes per operation for the set hash. */
+function mix(x: number): number {
+  let z = (x + 0x9e3779b9) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** Events at the same time: calls first, so operations that touch at an instant count as concurrent (the lenient reading). */
+function eventOrder(ops: readonly SearchOperation[]): number[] {
+  const events: number[] = [];
+  for (let i = 0; i < ops.length; i++) events.push(2 * i, 2 * i + 1);
+  const time = (e: number) => (e & 1 ? ops[e >> 1]!.ret : ops[e >> 1]!.call);
+  events.sort((a, b) => time(a) - time(b) || (a & 1) - (b & 1) || (a >> 1) - (b >> 1));
+  return events;
+}
+
+function sameBits(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function searchLinearization(model: AnyModel, ops: readonly SearchOperation[], maxSteps: number): SearchResult {
+  const n = ops.length;
+  let remaining = 0;
+  for (const op of ops) if (op.required) remaining++;
+  let state: unknown = model.init();
+  if (remaining === 0) return { result: "ok", steps: 0, longest: [], longestState: state };
+
+  // The event list: node 2i is op i's call, 2i+1 its return, node 2n the head.
+  const head = 2 * n;
+  const next = new Int32Array(2 * n + 1).fill(-1);
+  const prev = new Int32Array(2 * n + 1).fill(-1);
+  let last = head;
+  for (const e of eventOrder(ops)) {
+    next[last] = e;
+    prev[e] = last;
+    last = e;
+  }
+  const unlink = (e: number) => {
+    next[prev[e]!] = next[e]!;
+    if (next[e]! !== -1) prev[next[e]!] = prev[e]!;
+  };
+  const relink = (e: number) => {
+    next[prev[e]!] = e;
+    if (next[e]! !== -1) prev[next[e]!] = e;
+  };
+
+  const words = (n + 31) >>> 5;
+  const bits = new Uint32Array(words);
+  const pendingMask = new Uint32Array(words);
+  for (let i = 0; i < n; i++) if (!ops[i]!.required) pendingMask[i >>> 5]! |= 1 << (i & 31);
+  let h1 = 0;
+  let h2 = 0;
+  const flip = (i: number) => {
+    bits[i >>> 5]! ^= 1 << (i & 31);
+    if (ops[i]!.required) {
+      h1 ^= mix(2 * i);
+      h2 ^= mix(2 * i + 1);
+    }
+  };
+  /** True when `seen` has the same required operations as now and only pending ones now linearized too. */
+  const dominates = (seen: Uint32Array): boolean => {
+    for (let w = 0; w < words; w++) {
+      const diff = seen[w]! ^ bits[w]!;
+      if ((diff & ~pendingMask[w]!) !== 0 || (seen[w]! & diff) !== 0) return false;
+    }
+    return true;
+  };
+  const cache = new Map<string, Uint32Array[]>();
+  /** Adds (bits, state) to the memo; false if it, or a configuration that dominates it, was there already. */
+  const remember = (s: unknown): boolean => {
+    const key = `${h1}:${h2}:${model.hash(s)}`;
+    const seen = cache.get(key);
+    if (seen === undefined) {
+      cache.set(key, [bits.slice()]);
+      return true;
+    }
+    for (const b of seen) if (dominates(b)) return false;
+    seen.push(bits.slice());
+    return true;
+  };
+
+  const blind = new Uint8Array(n);
+  if (model.blind !== undefined) for (let i = 0; i < n; i++) blind[i] = model.blind(ops[i]!.compiled) ? 1 : 0;
+  const stackOp = new Int32Array(n);
+  const stackState: unknown[] = new Array(n);
+  let depth = 0;
+  let longest: number[] = [];
+  let longestState: unknown = state;
+  let stuck: number | undefined;
+  let steps = 0;
+  let entry = next[head]!;
+  // Phase 0 tries required calls, phase 1 (from the head again) pending ones.
+  let phase = 0;
+
+  while (true) {
+    if (++steps > maxSteps) return { result: "unknown", steps, longest, stuck, longestState };
+    if (entry === -1) return { result: "fail", steps, longest, stuck, longestState };
+    const i = entry >> 1;
+    if ((entry & 1) === 0) {
+      const wasted = blind[i] === 1 && depth > 0 && blind[stackOp[depth - 1]!] === 1 && !ops[stackOp[depth - 1]!]!.required;
+      if (ops[i]!.required === (phase === 0) && !wasted) {
+        const after = model.step(state, ops[i]!.compiled);
+        if (after !== undefined) {
+          flip(i);
+          if (remember(after)) {
+            stackOp[depth] = i;
+            stackState[depth] = state;
+            depth++;
+            state = after;
+            unlink(entry);
+            unlink(entry + 1);
+            if (ops[i]!.required) remaining--;
+            if (depth > longest.length) {
+              longest = Array.from(stackOp.subarray(0, depth));
+              longestState = state;
+              stuck = undefined;
+            }
+            if (remaining === 0) return { result: "ok", steps, longest, longestState };
+            entry = next[head]!;
+            phase = 0;
+            continue;
+          }
+          flip(i);
+        }
+      }
+      entry = next[entry]!;
+    } else if (phase === 0) {
+      entry = next[head]!;
+      phase = 1;
+    } else {
+      // A return not yet linearized: every order from here is wrong, undo the last choice.
+      if (depth === longest.length && stuck === undefined) stuck = i;
+      if (depth === 0) return { result: "fail", steps, longest, stuck, longestState };
+      depth--;
+      const j = stackOp[depth]!;
+      state = stackState[depth];
+      stackState[depth] = undefined;
+      flip(j);
+      relink(2 * j + 1);
+      relink(2 * j);
+      if (ops[j]!.required) remaining++;
+      entry = next[2 * j]!;
+      phase = ops[j]!.required ? 0 : 1;
+    }
+  }
+}
