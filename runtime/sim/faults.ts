@@ -8,6 +8,8 @@ import type { Random } from "../core/index.js";
  */
 export type Fault =
   | { atMs: number; fault: "partition"; groups: string[][] }
+  /** One-way: messages from `from` to `to` are dropped, the other direction still works (until a heal). */
+  | { atMs: number; fault: "cut"; from: string[]; to: string[] }
   | { atMs: number; fault: "heal" }
   | { atMs: number; fault: "crash"; node: string; restartAfterMs?: number }
   | { atMs: number; fault: "restart"; node: string }

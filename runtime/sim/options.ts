@@ -84,7 +84,7 @@ export function resolveSpec(options: SimulationOptions): ResolvedSpec {
     for (const fault of faults) {
       const node = (fault as { node?: string }).node;
       if (node !== undefined && !nodes.includes(node)) throw new PardisError("sim-invalid-options", `fault ${JSON.stringify(fault)} names unknown node ${node}; nodes are ${nodes.join(", ")}`);
-      for (const id of fault.fault === "partition" ? fault.groups.flat() : []) {
+      for (const id of fault.fault === "partition" ? fault.groups.flat() : fault.fault === "cut" ? [...fault.from, ...fault.to] : []) {
         if (!nodes.includes(id)) throw new PardisError("sim-invalid-options", `partition names unknown node ${id}; nodes are ${nodes.join(", ")}`);
       }
     }

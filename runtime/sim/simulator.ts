@@ -114,6 +114,8 @@ class Simulation {
   private readonly nodeRandoms: Random[];
   /** Partition group per node, or undefined when the network is whole. */
   private groupOf: Int32Array | undefined;
+  /** One-way cuts: blocked[src * n + dest] is 1 when messages from src to dest are dropped. */
+  private blocked: Uint8Array | undefined;
 
   private readonly messages: MessageRecord[] = [];
   private readonly events: RunEvent[] = [];
@@ -373,8 +375,15 @@ class Simulation {
         this.events.push({ atMs: this.now, kind: "partition", groups: rest.length > 0 ? [...fault.groups, rest] : fault.groups });
         return;
       }
+      case "cut": {
+        this.blocked ??= new Uint8Array(this.n * this.n);
+        for (const from of fault.from) for (const to of fault.to) this.blocked[this.indexOf.get(from)! * this.n + this.indexOf.get(to)!] = 1;
+        this.events.push({ atMs: this.now, kind: "partition", groups: [fault.from, fault.to], detail: `one-way: ${fault.from.join(",")} -> ${fault.to.join(",")}` });
+        return;
+      }
       case "heal":
         this.groupOf = undefined;
+        this.blocked = undefined;
         this.events.push({ atMs: this.now, kind: "heal" });
         return;
       case "crash":
@@ -459,6 +468,15 @@ class Simulation {
     if (groupOf !== undefined && d < this.n) {
       const s = this.indexOf.get(record.src)!;
       if (s < this.n && groupOf[s] !== groupOf[d]) {
+        record.fault ??= "partition";
+        this.stats.droppedByPartition++;
+        return;
+      }
+    }
+    const blocked = this.blocked;
+    if (blocked !== undefined && d < this.n) {
+      const s = this.indexOf.get(record.src)!;
+      if (s < this.n && blocked[s * this.n + d] === 1) {
         record.fault ??= "partition";
         this.stats.droppedByPartition++;
         return;

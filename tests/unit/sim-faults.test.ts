@@ -79,6 +79,22 @@ describe("network faults", () => {
   });
 });
 
+test("one-way cut: one direction drops, the other still delivers, until the heal", async () => {
+  const { record } = await simulate(chatterNode, {
+    ...base,
+    faults: [
+      { atMs: 200, fault: "cut", from: ["n0"], to: ["n1"] },
+      { atMs: 500, fault: "heal" },
+    ],
+  });
+  expect(record.events[0]).toEqual({ atMs: 200, kind: "partition", groups: [["n0"], ["n1"]], detail: "one-way: n0 -> n1" });
+  const link = (src: string, dest: string) => pings(record).filter((m) => m.src === src && m.dest === dest && m.sentMs >= 200 && m.sentMs < 490);
+  expect(link("n0", "n1").every((m) => m.fault === "partition")).toBe(true);
+  expect(link("n1", "n0").every((m) => m.deliveredMs !== undefined)).toBe(true);
+  expect(link("n0", "n2").every((m) => m.deliveredMs !== undefined)).toBe(true);
+  expect(pings(record).filter((m) => m.src === "n0" && m.dest === "n1" && m.sentMs >= 500 && m.sentMs < 950).every((m) => m.deliveredMs !== undefined)).toBe(true);
+});
+
 describe("node faults", () => {
   /** Counts boots durably and ticks volatilely, and logs both at every boot. */
   function bootCounter(node: NodeContext): void {
