@@ -1,6 +1,6 @@
 import { PardisError } from "../core/index.js";
 import type { Fault, NetworkFaults, SwarmOptions } from "./faults.js";
-import type { Latency } from "./latency.js";
+import { DEFAULT_LATENCY, type Latency } from "./latency.js";
 import type { Workload } from "./workload.js";
 
 /** Everything that decides a run, as data: this is what the replay line carries. */
@@ -93,7 +93,7 @@ export function resolveSpec(options: SimulationOptions): ResolvedSpec {
     seed,
     nodes,
     durationMs,
-    latency: given.latency ?? { kind: "uniform", minMs: 1, maxMs: 10 },
+    latency: given.latency ?? DEFAULT_LATENCY,
     network: given.network ?? {},
     faults,
     ...(given.workload !== undefined ? { workload: given.workload } : {}),
