@@ -15,7 +15,7 @@ export interface LinearizabilityOptions {
   model?: ModelName | AnyModel;
   /** Search steps allowed per key before answering `unknown`. @default 5_000_000 */
   maxSteps?: number;
-  /** Search steps allowed for shrinking the witness; 0 reports the whole failing key. @default 2_000_000 */
+  /** Search steps allowed for shrinking the witness; 0 reports the whole failing key. @default 5_000_000 */
   shrinkSteps?: number;
 }
 
@@ -35,7 +35,7 @@ const describe = (op: KeyOperation): string => {
 export function checkLinearizability(history: readonly HistoryOperation[], options: LinearizabilityOptions = {}): CheckVerdict {
   const model = modelNamed(options.model ?? "register");
   const maxSteps = options.maxSteps ?? 5_000_000;
-  const shrinkSteps = options.shrinkSteps ?? 2_000_000;
+  const shrinkSteps = options.shrinkSteps ?? 5_000_000;
   const keys = partitionByKey(history);
   const perKey: KeyVerdict[] = [];
   let failing: { key: string; ops: KeyOperation[]; result: ReturnType<typeof checkKey> } | undefined;
@@ -51,9 +51,9 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
 
   if (failing !== undefined) {
     const { key, ops, result } = failing;
-    const witness = minimalWitness(model, ops, shrinkSteps);
-    const longest = result.longest.map((i) => result.kept[i]!.id);
     const stuck = result.stuck === undefined ? undefined : result.kept[result.stuck];
+    const witness = minimalWitness(model, ops, shrinkSteps, stuck?.ret);
+    const longest = result.longest.map((i) => result.kept[i]!.id);
     const failingKeys = perKey.filter((k) => k.result === "fail").map((k) => k.key);
     const keyName = key === "" ? "the history" : `key ${JSON.stringify(key)}`;
     const lines = [

@@ -35,7 +35,12 @@ export interface Witness {
   steps: number;
 }
 
-export function minimalWitness(model: AnyModel, ops: readonly KeyOperation[], budgetSteps: number): Witness {
+/**
+ * `hintEndMs`, when given, is where the full search got stuck (a return it
+ * could not get past): the shortest failing prefix usually ends there, and
+ * trying it first spares the bisection most of its expensive failing checks.
+ */
+export function minimalWitness(model: AnyModel, ops: readonly KeyOperation[], budgetSteps: number, hintEndMs?: number): Witness {
   let spent = 0;
   let exhausted = false;
   /** "fail", "ok" or "unknown" for these operations, within what is left of the budget. */
@@ -57,6 +62,10 @@ export function minimalWitness(model: AnyModel, ops: readonly KeyOperation[], bu
     ops.filter((op) => op.call <= end).map((op) => (op.ret <= end ? op : { ...op, ret: Infinity, pending: true }));
   let lo = 0;
   let hi = ends.length - 1;
+  const hint = hintEndMs === undefined ? -1 : ends.indexOf(hintEndMs);
+  if (hint >= 0 && hint < hi && verdict(prefix(ends[hint]!)) === "fail") hi = hint;
+  // The search got stuck there, so the prefix just before it is usually fine: try that too.
+  if (hint > 0 && hint === hi && !exhausted && verdict(prefix(ends[hint - 1]!)) === "ok") lo = hint;
   while (lo < hi && !exhausted) {
     const mid = (lo + hi) >> 1;
     if (verdict(prefix(ends[mid]!)) === "fail") hi = mid;
