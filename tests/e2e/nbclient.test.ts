@@ -109,3 +109,26 @@ test("the speedup plot is saved with the measured points and the table behind th
   expect(text).toMatch(/^\s+2 \|/m);
   expect(cells[9]!.outputs!.filter((o) => o.output_type === "error")).toEqual([]);
 });
+
+test("a 5-node simulation through a partition and a crash is judged by the broadcast checker", () => {
+  const outputs = cells[10]!.outputs!;
+  expect(outputs.filter((o) => o.output_type === "error")).toEqual([]);
+  expect(outputs.filter((o) => o.name === "stdout").map((o) => joined(o.text)).join("")).toMatch(/^ok: delivered: all \d+ acknowledged messages reached all 5 node\(s\)/);
+});
+
+test("the Lamport diagram is saved with the partition, the crash and the dropped messages", () => {
+  const output = cells[11]!.outputs!.find((o) => plotly(o));
+  const names = plotly(output)!.data.map((trace) => trace.name ?? "");
+  expect(names.some((name) => /^dropped \(\d+ partition, \d+ crashed\)$/.test(name))).toBe(true);
+  expect(names).toEqual(expect.arrayContaining(["gossip", "crash", "restart", "partition"]));
+  const text = joined(output?.data?.["text/plain"] as string);
+  expect(text).toContain("500.0 ms partition {n0 n1} | {n2 n3 n4}");
+  expect(text).toContain("900.0 ms crash n3");
+  expect(text).toMatch(/^replay: pardis-sim \{"seed":7,/m);
+});
+
+test("the operation timeline carries the checker's verdict", () => {
+  const output = cells[12]!.outputs!.find((o) => plotly(o));
+  expect(plotly(output)!.data.some((trace) => trace.type === "bar" && trace.name === "ok")).toBe(true);
+  expect(joined(output?.data?.["text/plain"] as string)).toMatch(/^✓ broadcast: delivered/m);
+});
