@@ -4,7 +4,7 @@
  * alone brings a run back.
  */
 import { describe, expect, test } from "vitest";
-import { gossipBroadcastNode, simulate, type SimulationOptions } from "../../runtime/index.js";
+import { gossipBroadcastNode, simulate, type NodeContext, type SimulationOptions } from "../../runtime/index.js";
 
 const options: SimulationOptions = { nodes: 5, durationMs: 3000, faults: "swarm", workload: { kind: "broadcast", clients: 3 } };
 
@@ -33,6 +33,23 @@ describe("determinism", () => {
     expect(first.record.replay).toBe(first.replay);
     const again = await simulate(gossipBroadcastNode(), { replay: first.replay });
     expect(JSON.stringify(again.record)).toBe(JSON.stringify(first.record));
+  });
+
+  test("async node code (awaited RPCs) replays identically too", async () => {
+    // Every echo is forwarded to a random peer and answered from there: handlers await RPCs, under loss and duplication.
+    const relay = (node: NodeContext) => {
+      node.on<{ type: "echo"; echo: unknown; hop?: boolean }>("echo", async (msg) => {
+        if (msg.body.hop) return { type: "echo_ok", echo: msg.body.echo };
+        const reply = await node.rpc<{ type: "echo_ok"; echo: unknown }>(node.random.pick(node.peers), { type: "echo", echo: msg.body.echo, hop: true }, { timeoutMs: 30 }).catch(() => undefined);
+        return reply ? { type: "echo_ok", echo: reply.body.echo } : { type: "error", code: 11, text: "peer did not answer" };
+      });
+    };
+    const options: SimulationOptions = { nodes: 4, durationMs: 2000, network: { loss: 0.2, duplicate: 0.2 }, workload: { kind: "echo", clients: 4 } };
+    const a = await simulate(relay, { ...options, seed: 5 });
+    const b = await simulate(relay, { ...options, seed: 5 });
+    expect(a.record.history.filter((op) => op.outcome === "ok").length).toBeGreaterThan(50);
+    expect(a.record.history.some((op) => op.outcome === "fail" && op.error === "temporarily-unavailable")).toBe(true);
+    expect(JSON.stringify(b.record)).toBe(JSON.stringify(a.record));
   });
 
   test("node randomness is seeded too", async () => {
