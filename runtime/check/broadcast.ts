@@ -12,6 +12,7 @@
 import type { CheckVerdict, HistoryOperation, RunRecord } from "../core/history.js";
 import { finalReads, liveNodesAtEnd } from "./final-reads.js";
 import { canonicalJson } from "./json.js";
+import { runOf, withReplay, type CheckInput } from "./run-input.js";
 
 export interface BroadcastOptions {
   /** Nodes that must hold every message. @default the run's nodes not crashed at the end, or else every node with a read */
@@ -31,7 +32,11 @@ function quantile(sorted: readonly number[], q: number): number | undefined {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-export function checkBroadcast(input: RunRecord | readonly HistoryOperation[], options: BroadcastOptions = {}): CheckVerdict {
+export function checkBroadcast(input: CheckInput, options: BroadcastOptions = {}): CheckVerdict {
+  return withReplay(judge(input, options), runOf(input));
+}
+
+function judge(input: CheckInput, options: BroadcastOptions): CheckVerdict {
   const run = Array.isArray(input) ? undefined : (input as RunRecord);
   const history: readonly HistoryOperation[] = run?.history ?? (input as readonly HistoryOperation[]);
   const broadcasts = history.filter((op) => op.f === "broadcast");

@@ -16,6 +16,7 @@
 import type { CheckVerdict, RunEvent, RunRecord } from "../core/history.js";
 import { CheckInputError } from "./errors.js";
 import { canonicalJson } from "./json.js";
+import { withReplay } from "./run-input.js";
 
 /** A node's role in a term: emit "leader" when it wins an election (others are optional). */
 export interface RoleObservation {
@@ -92,6 +93,10 @@ const show = (o: ConsensusObservation) =>
       : `${o.node}, leader of term ${o.term}, has ${o.entries.length} entries at ${o.atMs} ms`;
 
 export function checkConsensus(input: RunRecord | readonly ConsensusObservation[]): CheckVerdict {
+  return withReplay(judge(input), Array.isArray(input) ? undefined : (input as RunRecord));
+}
+
+function judge(input: RunRecord | readonly ConsensusObservation[]): CheckVerdict {
   const observations = (Array.isArray(input) ? [...(input as ConsensusObservation[])] : consensusObservations((input as RunRecord).events)).sort(
     (a, b) => a.atMs - b.atMs,
   );

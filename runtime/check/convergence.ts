@@ -16,6 +16,7 @@
 import type { CheckVerdict, HistoryOperation, RunRecord } from "../core/history.js";
 import { finalReads, liveNodesAtEnd } from "./final-reads.js";
 import { canonicalJson } from "./json.js";
+import { runOf, withReplay, type CheckInput } from "./run-input.js";
 
 export interface ConvergenceOptions {
   /** @default "counter" */
@@ -28,7 +29,11 @@ export interface ConvergenceOptions {
 
 const verdict = (ok: boolean, message: string, rest: Partial<CheckVerdict> = {}): CheckVerdict => ({ checker: "convergence", ok, message, ...rest });
 
-export function checkConvergence(input: RunRecord | readonly HistoryOperation[], options: ConvergenceOptions = {}): CheckVerdict {
+export function checkConvergence(input: CheckInput, options: ConvergenceOptions = {}): CheckVerdict {
+  return withReplay(judge(input, options), runOf(input));
+}
+
+function judge(input: CheckInput, options: ConvergenceOptions): CheckVerdict {
   const run = Array.isArray(input) ? undefined : (input as RunRecord);
   const history: readonly HistoryOperation[] = run?.history ?? (input as readonly HistoryOperation[]);
   const kind = options.kind ?? "counter";

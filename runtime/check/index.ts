@@ -33,4 +33,5 @@ export {
 } from "./consensus.js";
 export { checkBroadcast, type BroadcastOptions } from "./broadcast.js";
 export { generateHistory, type GenerateHistoryOptions } from "./generate.js";
+export type { CheckInput } from "./run-input.js";
 export { CheckInputError, type CheckInputErrorCode } from "./errors.js";

@@ -5,9 +5,10 @@
  * longest linearizable order the search found, and the operation it could
  * not get past; or `unknown` when the search budget ran out.
  */
-import type { CheckVerdict, HistoryOperation } from "../core/history.js";
+import type { CheckVerdict } from "../core/history.js";
 import { checkKey, partitionByKey, type KeyOperation } from "./key-history.js";
 import { modelNamed, type AnyModel, type ModelName } from "./models.js";
+import { historyOf, runOf, withReplay, type CheckInput } from "./run-input.js";
 import { minimalWitness } from "./witness.js";
 
 export interface LinearizabilityOptions {
@@ -32,7 +33,11 @@ const describe = (op: KeyOperation): string => {
   return `#${op.id} ${op.client} ${op.f}${io}${outcome} [${op.call}, ${op.pending ? "∞" : op.ret}]`;
 };
 
-export function checkLinearizability(history: readonly HistoryOperation[], options: LinearizabilityOptions = {}): CheckVerdict {
+export function checkLinearizability(input: CheckInput, options: LinearizabilityOptions = {}): CheckVerdict {
+  return withReplay(judge(historyOf(input), options), runOf(input));
+}
+
+function judge(history: ReturnType<typeof historyOf>, options: LinearizabilityOptions): CheckVerdict {
   const model = modelNamed(options.model ?? "register");
   const maxSteps = options.maxSteps ?? 5_000_000;
   const shrinkSteps = options.shrinkSteps ?? 5_000_000;

@@ -248,3 +248,22 @@ describe("generated histories", () => {
     expect(JSON.stringify(checkLinearizability(mutated))).toBe(JSON.stringify(checkLinearizability(mutated)));
   });
 });
+
+describe("runs", () => {
+  test("given a run, a failing verdict ends with its replay line", () => {
+    const h = history(op("a", "write", 1, 0, 1), op("b", "read", 2, 2, 3));
+    const run = { nodes: ["n1"], clients: ["a", "b"], messages: [], events: [], history: h, endMs: 3, replay: "pardis replay --seed 7 --nodes 1" };
+    const v = checkLinearizability(run);
+    expect(v.message.split("\n").at(-1)).toBe("replay: pardis replay --seed 7 --nodes 1");
+    expect(v.details).toMatchObject({ replay: run.replay });
+    expect(checkLinearizability({ ...run, history: h.slice(0, 1) }).message).not.toContain("replay");
+  });
+
+  test("generated histories are the same for the same seed and differ across seeds", () => {
+    const options = { seed: 5, operations: 100, keys: 2, clients: 3, infoRate: 0.1 };
+    expect(generateHistory(options)).toEqual(generateHistory(options));
+    expect(generateHistory({ ...options, seed: 6 })).not.toEqual(generateHistory(options));
+    const outcomes = new Set(generateHistory({ ...options, operations: 500 }).map((o) => o.outcome));
+    expect([...outcomes].sort()).toEqual(["fail", "info", "ok"]);
+  });
+});
