@@ -124,6 +124,11 @@ class Simulation {
 
   private readonly latency: () => number;
   private readonly network: NetworkFaults;
+  /** The network's probabilities and the recording switch, read once per message: plain fields, no optional chains. */
+  private readonly lossP: number;
+  private readonly duplicateP: number;
+  private readonly reorderP: number;
+  private readonly recordMessages: boolean;
   private readonly schedule: Fault[];
   private readonly workload: WorkloadPlan | undefined;
   private readonly clientOps: Array<{ op: PlannedOperation; record: HistoryOperation; msgId: number; timeout: SimEvent } | undefined> = [];
@@ -151,6 +156,10 @@ class Simulation {
       this.network = spec.network;
       this.schedule = [...spec.faults].sort((a, b) => a.atMs - b.atMs);
     }
+    this.lossP = this.network.loss ?? 0;
+    this.duplicateP = this.network.duplicate ?? 0;
+    this.reorderP = this.network.reorder ?? 0;
+    this.recordMessages = options.recordMessages !== false;
     this.workload = spec.workload !== undefined ? planWorkload(spec.workload) : undefined;
     this.stopMs = spec.workload?.stopMs ?? spec.durationMs * 0.6;
     const clients = this.workload ? Array.from({ length: spec.workload!.clients ?? 3 }, (_, i) => `c${i + 1}`) : [];
@@ -426,7 +435,7 @@ class Simulation {
   private transmit(src: number, dest: string, body: MessageBody): void {
     const d = this.indexOf.get(dest);
     const record: MessageRecord = { id: this.nextMessageId++, src: this.ids[src]!, dest, type: body.type, body, sentMs: this.now };
-    if (this.options.recordMessages !== false) this.messages.push(record);
+    if (this.recordMessages) this.messages.push(record);
     this.stats.sent++;
     if (d === undefined) {
       // Maelstrom drops messages to unknown nodes; the record says so, and an RPC to it times out.
@@ -434,16 +443,15 @@ class Simulation {
       return;
     }
     const betweenNodes = src < this.n && d < this.n;
-    const net = this.network;
-    if (betweenNodes && net.loss !== undefined && net.loss > 0 && this.random.next() < net.loss) {
+    if (betweenNodes && this.lossP > 0 && this.random.next() < this.lossP) {
       record.fault = "loss";
       this.stats.lost++;
       return;
     }
     this.queue.push(simEvent(at(this.now, this.delay(betweenNodes)), DELIVER, d, 0, record, undefined, undefined));
-    if (betweenNodes && net.duplicate !== undefined && net.duplicate > 0 && this.random.next() < net.duplicate) {
+    if (betweenNodes && this.duplicateP > 0 && this.random.next() < this.duplicateP) {
       const copy: MessageRecord = { id: this.nextMessageId++, src: record.src, dest, type: record.type, body: copyBody(body), sentMs: this.now, fault: "duplicate", duplicateOf: record.id };
-      if (this.options.recordMessages !== false) this.messages.push(copy);
+      if (this.recordMessages) this.messages.push(copy);
       this.stats.duplicated++;
       this.queue.push(simEvent(at(this.now, this.delay(betweenNodes)), DELIVER, d, 0, copy, undefined, undefined));
     }
@@ -451,8 +459,7 @@ class Simulation {
 
   private delay(betweenNodes: boolean): number {
     let ms = this.latency();
-    const p = this.network.reorder;
-    if (betweenNodes && p !== undefined && p > 0 && this.random.next() < p) ms += this.network.reorderDelayMs ?? 50;
+    if (betweenNodes && this.reorderP > 0 && this.random.next() < this.reorderP) ms += this.network.reorderDelayMs ?? 50;
     return ms;
   }
 
