@@ -50,13 +50,15 @@ export function partitionByKey(history: readonly HistoryOperation[]): Map<string
   return new Map([...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** The search's view of some operations: pending reads dropped (they change nothing), the rest compiled by the model. */
+/** The search's view of some operations: pending reads dropped (they change nothing), and pending operations the model says nobody could observe; the rest compiled by the model. */
 export function toSearch(model: AnyModel, ops: readonly KeyOperation[]): { search: SearchOperation[]; kept: KeyOperation[] } {
   const search: SearchOperation[] = [];
   const kept: KeyOperation[] = [];
-  for (const op of ops) {
-    const modelOp = { f: op.f, input: op.input, output: op.output, pending: op.pending };
-    if (op.pending && model.readOnly(modelOp)) continue;
+  const modelOps = ops.map((op) => ({ f: op.f, input: op.input, output: op.output, pending: op.pending }));
+  const keepPending = model.keepPending?.(modelOps) ?? (() => true);
+  for (const [i, op] of ops.entries()) {
+    const modelOp = modelOps[i]!;
+    if (op.pending && (model.readOnly(modelOp) || !keepPending(modelOp))) continue;
     kept.push(op);
     search.push({ id: op.id, call: op.call, ret: op.ret, required: !op.pending, compiled: model.compile(modelOp) });
   }

@@ -62,7 +62,7 @@ function judge(history: ReturnType<typeof historyOf>, options: LinearizabilityOp
     const failingKeys = perKey.filter((k) => k.result === "fail").map((k) => k.key);
     const keyName = key === "" ? "the history" : `key ${JSON.stringify(key)}`;
     const lines = [
-      `nonlinearizable: on ${keyName}, these ${witness.ops.length} operations have no legal order that respects real time${witness.exhausted ? " (shrinking stopped at its budget; a smaller witness may exist)" : ""}:`,
+      `nonlinearizable: on ${keyName}, ${witness.ops.length === 1 ? "this operation has" : `these ${witness.ops.length} operations have`} no legal order that respects real time${witness.exhausted ? " (shrinking stopped at its budget; a smaller witness may exist)" : ""}:`,
       ...witness.ops.map((op) => `  ${describe(op)}${op === witness.culprit ? (witness.timing ? "   <- could happen, but not at this time" : "   <- fits at no point of any order") : ""}`),
       `The longest linearizable order found has ${longest.length} of ${result.kept.length} operations and leaves the ${model.name} at ${model.show(result.longestState)}` +
         (stuck === undefined ? "." : `; it cannot get past ${describe(stuck)}.`),

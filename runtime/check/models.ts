@@ -34,6 +34,12 @@ export interface Model<S = string, C = unknown> {
    * is pointless, which lets the search skip such orders.
    */
   blind?(op: C): boolean;
+  /**
+   * Given every operation of a key, which pending operations to keep: one
+   * whose effect no other operation could ever observe may as well never have
+   * happened, and each one dropped halves what the search must consider.
+   */
+  keepPending?(ops: readonly ModelOperation[]): (op: ModelOperation) => boolean;
   /** How the state reads in a failure message. */
   show(state: S): string;
 }
@@ -91,6 +97,20 @@ export function registerModel(initial: unknown = null): Model<string, RegisterOp
     hash: (state) => state,
     readOnly: (op) => op.f === "read",
     blind: (op) => op.kind === "write",
+    keepPending(ops) {
+      // A cas seen not to apply observes any overwrite: then every write may matter.
+      if (ops.some((op) => op.f === "cas" && !op.pending && op.output === false)) return () => true;
+      const observed = new Set<string>();
+      for (const op of ops) {
+        if (op.f === "read" && !op.pending) observed.add(json(op.output));
+        if (op.f === "cas" && Array.isArray(op.input)) observed.add(json(op.input[0]));
+      }
+      return (op) => {
+        if (op.f === "write") return observed.has(json(op.input));
+        if (op.f === "cas" && Array.isArray(op.input)) return observed.has(json(op.input[1]));
+        return true;
+      };
+    },
     show: (state) => state,
   };
 }

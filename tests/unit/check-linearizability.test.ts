@@ -129,6 +129,12 @@ describe("info, pending and fail", () => {
     expect(checkLinearizability(h)).toMatchObject({ ok: false, witness: [2] });
   });
 
+  test("an info write nobody read still explains a cas seen not to apply", () => {
+    const h = history(op("a", "write", 1, 0, 1), op("b", "write", 2, 2, undefined, "info"), { ...op("c", "cas", [1, 3], 5, 6), output: false });
+    expect(checkLinearizability(h).ok).toBe(true);
+    expect(checkLinearizability(h.filter((o) => o.id !== 1)).ok).toBe(false);
+  });
+
   test("many info writes do not blow up the search", () => {
     const ops: HistoryOperation[] = [];
     for (let i = 0; i < 40; i++) ops.push(op(`p${i}`, "write", i + 100, i, undefined, "info"));
