@@ -6,7 +6,7 @@ import { EventQueue } from "./event-queue.js";
 import { drawSwarm, type Fault, type NetworkFaults } from "./faults.js";
 import { latencySampler } from "./latency.js";
 import { formatReplay, resolveSpec, type ResolvedSpec, type SimulationOptions } from "./options.js";
-import { planWorkload, type PlannedOperation, type WorkloadPlan } from "./workload.js";
+import { Clients } from "./clients.js";
 
 /** Kinds of agenda entries. */
 const DELIVER = 0;
@@ -130,12 +130,7 @@ class Simulation {
   private readonly reorderP: number;
   private readonly recordMessages: boolean;
   private readonly schedule: Fault[];
-  private readonly workload: WorkloadPlan | undefined;
-  private readonly clientOps: Array<{ op: PlannedOperation; record: HistoryOperation; msgId: number; timeout: SimEvent } | undefined> = [];
-  /** Final reads waiting for their client, each aimed at one node. */
-  private readonly clientQueue: Array<Array<{ op: PlannedOperation; node: number }>> = [];
-  private readonly clientMsgIds: number[] = [];
-  private readonly stopMs: number;
+  private readonly clients: Clients | undefined;
 
   constructor(
     private readonly program: NodeProgram,
@@ -160,9 +155,21 @@ class Simulation {
     this.duplicateP = this.network.duplicate ?? 0;
     this.reorderP = this.network.reorder ?? 0;
     this.recordMessages = options.recordMessages !== false;
-    this.workload = spec.workload !== undefined ? planWorkload(spec.workload) : undefined;
-    this.stopMs = spec.workload?.stopMs ?? spec.durationMs * 0.6;
-    const clients = this.workload ? Array.from({ length: spec.workload!.clients ?? 3 }, (_, i) => `c${i + 1}`) : [];
+    const sim = this;
+    this.clients = spec.workload === undefined ? undefined : new Clients(spec.workload, spec.durationMs, {
+      now: () => sim.now,
+      random: sim.random,
+      nodeIds: spec.nodes,
+      history: sim.history,
+      wake: (k, afterMs) => sim.queue.push(simEvent(at(sim.now, afterMs), CLIENT_NEXT, sim.n + k, 0, undefined, undefined, undefined)),
+      armTimeout: (k, msgId, afterMs) => {
+        const ev = simEvent(at(sim.now, afterMs), CLIENT_TIMEOUT, sim.n + k, msgId, undefined, undefined, undefined);
+        sim.queue.push(ev);
+        return ev;
+      },
+      send: (k, dest, body) => sim.transmit(sim.n + k, dest, body),
+    });
+    const clients = this.clients?.ids ?? [];
     this.n = spec.nodes.length;
     this.ids = [...spec.nodes, ...clients];
     this.ids.forEach((id, i) => this.indexOf.set(id, i));
@@ -174,11 +181,6 @@ class Simulation {
     this.held = Array.from({ length: total }, () => []);
     this.running = new Array(this.n).fill(undefined);
     this.storages = spec.nodes.map(() => memoryStorage());
-    for (let c = 0; c < clients.length; c++) {
-      this.clientOps.push(undefined);
-      this.clientQueue.push([]);
-      this.clientMsgIds.push(1);
-    }
   }
 
   // ------------------------------------------------------------ the loop
@@ -187,9 +189,9 @@ class Simulation {
     for (const fault of this.schedule) this.queue.push(simEvent(fault.atMs, FAULT, -1, 0, undefined, undefined, fault));
     for (let i = 0; i < this.n; i++) this.boot(i);
     await this.drainAsync();
-    for (let c = this.n; c < this.ids.length; c++) this.scheduleClient(c, this.thinkTime());
-    const finalReadMs = this.spec.workload?.finalReadMs ?? this.spec.durationMs * 0.9;
-    if (this.workload?.finalRead() !== undefined) this.queue.push(simEvent(finalReadMs, FINAL_READS, -1, 0, undefined, undefined, undefined));
+    this.clients?.start();
+    const finalReadMs = this.clients?.finalReadMs;
+    if (finalReadMs !== undefined) this.queue.push(simEvent(finalReadMs, FINAL_READS, -1, 0, undefined, undefined, undefined));
 
     const signals = [this.options.signal, kernelInterruptSignal()].filter((s): s is AbortSignal => s !== undefined);
     const showProgress = this.options.progress ?? kernelBridge() !== undefined;
@@ -280,11 +282,12 @@ class Simulation {
       case FAULT:
         return this.applyFault(ev.fault!);
       case CLIENT_NEXT:
-        return this.clientNext(ev.target);
+        return this.clients!.next(ev.target - this.n);
       case CLIENT_TIMEOUT:
-        return this.clientTimeout(ev);
+        if (!ev.cancelled) this.clients!.timeout(ev.target - this.n, ev.life);
+        return;
       case FINAL_READS:
-        return this.queueFinalReads();
+        return this.clients!.queueFinalReads();
     }
   }
 
@@ -496,75 +499,8 @@ class Simulation {
     record.deliveredMs = this.now;
     this.stats.delivered++;
     const body = record.body as MessageBody;
-    if (d >= this.n) return this.clientReceive(d, body);
+    if (d >= this.n) return this.clients!.receive(d - this.n, body);
     this.running[d]!.deliver({ src: record.src, dest: record.dest, body });
-  }
-
-  // ------------------------------------------------------------ clients
-
-  private thinkTime(): number {
-    const mean = this.spec.workload?.thinkMs ?? 20;
-    return Math.round(-mean * Math.log(1 - this.random.next()) * 1000) / 1000;
-  }
-
-  private scheduleClient(c: number, afterMs: number): void {
-    this.queue.push(simEvent(at(this.now, afterMs), CLIENT_NEXT, c, 0, undefined, undefined, undefined));
-  }
-
-  private queueFinalReads(): void {
-    const clients = this.ids.length - this.n;
-    for (let node = 0; node < this.n; node++) {
-      const c = this.n + (node % clients);
-      this.clientQueue[c - this.n]!.push({ op: this.workload!.finalRead()!, node });
-      if (this.clientOps[c - this.n] === undefined) this.scheduleClient(c, 0);
-    }
-  }
-
-  private clientNext(c: number): void {
-    const k = c - this.n;
-    if (this.clientOps[k] !== undefined) return;
-    const queued = this.clientQueue[k]!.shift();
-    let op: PlannedOperation;
-    let node: number;
-    if (queued !== undefined) {
-      op = queued.op;
-      node = queued.node;
-    } else {
-      if (this.now > this.stopMs) return;
-      op = this.workload!.next(this.random);
-      node = this.random.int(this.n);
-    }
-    const msgId = this.clientMsgIds[k]!++;
-    const record: HistoryOperation = { id: this.history.length, client: this.ids[c]!, f: op.f, invokeMs: this.now, node: this.ids[node]! };
-    if (op.key !== undefined) record.key = op.key;
-    if (op.input !== undefined) record.input = op.input;
-    this.history.push(record);
-    const timeoutMs = this.spec.workload!.timeoutMs ?? 1000;
-    const timeout = simEvent(at(this.now, timeoutMs), CLIENT_TIMEOUT, c, msgId, undefined, undefined, undefined);
-    this.queue.push(timeout);
-    this.clientOps[k] = { op, record, msgId, timeout };
-    this.transmit(c, this.ids[node]!, { ...op.body, msg_id: msgId });
-  }
-
-  private clientReceive(c: number, body: MessageBody): void {
-    const k = c - this.n;
-    const pending = this.clientOps[k];
-    if (pending === undefined || body.in_reply_to !== pending.msgId) return;
-    pending.timeout.cancelled = true;
-    const result = this.workload!.complete(pending.op, body);
-    Object.assign(pending.record, result, { completeMs: this.now });
-    this.clientOps[k] = undefined;
-    this.scheduleClient(c, this.clientQueue[k]!.length > 0 ? 0 : this.thinkTime());
-  }
-
-  private clientTimeout(ev: SimEvent): void {
-    const k = ev.target - this.n;
-    const pending = this.clientOps[k];
-    if (ev.cancelled || pending === undefined || pending.msgId !== ev.life) return;
-    // The client cannot know whether the operation happened: "info", never "fail".
-    Object.assign(pending.record, { outcome: "info", error: "timeout", completeMs: this.now });
-    this.clientOps[k] = undefined;
-    this.scheduleClient(ev.target, this.clientQueue[k]!.length > 0 ? 0 : this.thinkTime());
   }
 }
 
