@@ -3,6 +3,7 @@
  * the real cluster and the checkers arrive as their issues land; the display
  * layer is here from the start because every one of them draws through it.
  */
+export * from "./core/index.js";
 export * from "./viz/index.js";
 export * from "./pool/index.js";
 export * from "./sync/index.js";
