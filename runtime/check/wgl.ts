@@ -75,15 +75,28 @@ export function searchLinearization(model: AnyModel, ops: readonly SearchOperati
   let state: unknown = model.init();
   if (remaining === 0) return { result: "ok", steps: 0, longest: [], longestState: state };
 
-  // The event list: node 2i is op i's call, 2i+1 its return, node 2n the head.
+  // The event list of required operations: node 2i is op i's call, 2i+1 its return, node 2n the head.
+  // Pending operations never return, so they sit in a list of their own, by call time, node n its head:
+  // the search walks them only when no required operation can go next.
   const head = 2 * n;
   const next = new Int32Array(2 * n + 1).fill(-1);
   const prev = new Int32Array(2 * n + 1).fill(-1);
   let last = head;
   for (const e of eventOrder(ops)) {
+    if (!ops[e >> 1]!.required) continue;
     next[last] = e;
     prev[e] = last;
     last = e;
+  }
+  const pendingHead = n;
+  const pnext = new Int32Array(n + 1).fill(-1);
+  const pprev = new Int32Array(n + 1).fill(-1);
+  let plast = pendingHead;
+  for (const e of eventOrder(ops)) {
+    if ((e & 1) === 1 || ops[e >> 1]!.required) continue;
+    pnext[plast] = e >> 1;
+    pprev[e >> 1] = plast;
+    plast = e >> 1;
   }
   const unlink = (e: number) => {
     next[prev[e]!] = next[e]!;
@@ -92,6 +105,14 @@ export function searchLinearization(model: AnyModel, ops: readonly SearchOperati
   const relink = (e: number) => {
     next[prev[e]!] = e;
     if (next[e]! !== -1) prev[next[e]!] = e;
+  };
+  const punlink = (i: number) => {
+    pnext[pprev[i]!] = pnext[i]!;
+    if (pnext[i]! !== -1) pprev[pnext[i]!] = pprev[i]!;
+  };
+  const prelink = (i: number) => {
+    pnext[pprev[i]!] = i;
+    if (pnext[i]! !== -1) pprev[pnext[i]!] = i;
   };
 
   const words = (n + 31) >>> 5;
@@ -139,58 +160,85 @@ export function searchLinearization(model: AnyModel, ops: readonly SearchOperati
   let stuck: number | undefined;
   let steps = 0;
   let entry = next[head]!;
-  // Phase 0 tries required calls, phase 1 (from the head again) pending ones.
+  // Phase 0 walks required calls up to the first return (the barrier); phase 1 then walks pending
+  // calls made before the barrier's return. `entry` is an event node in phase 0, an operation in phase 1.
   let phase = 0;
+  let barrier = -1;
+  const stackBarrier = new Int32Array(n);
 
   while (true) {
     if (++steps > maxSteps) return { result: "unknown", steps, longest, stuck, longestState };
-    if (entry === -1) return { result: "fail", steps, longest, stuck, longestState };
-    const i = entry >> 1;
-    if ((entry & 1) === 0) {
-      const wasted = blind[i] === 1 && depth > 0 && blind[stackOp[depth - 1]!] === 1 && !ops[stackOp[depth - 1]!]!.required;
-      if (ops[i]!.required === (phase === 0) && !wasted) {
-        const after = model.step(state, ops[i]!.compiled);
-        if (after !== undefined) {
-          flip(i);
-          if (remember(after)) {
-            stackOp[depth] = i;
-            stackState[depth] = state;
-            depth++;
-            state = after;
-            unlink(entry);
-            unlink(entry + 1);
-            if (ops[i]!.required) remaining--;
-            if (depth > longest.length) {
-              longest = Array.from(stackOp.subarray(0, depth));
-              longestState = state;
-              stuck = undefined;
-            }
-            if (remaining === 0) return { result: "ok", steps, longest, longestState };
-            entry = next[head]!;
-            phase = 0;
-            continue;
-          }
-          flip(i);
-        }
+    let lifted = -1;
+    if (phase === 0) {
+      if (entry === -1) return { result: "fail", steps, longest, stuck, longestState };
+      if ((entry & 1) === 1) {
+        barrier = entry;
+        phase = 1;
+        entry = pnext[pendingHead]!;
+        continue;
       }
-      entry = next[entry]!;
-    } else if (phase === 0) {
-      entry = next[head]!;
-      phase = 1;
+      const i = entry >> 1;
+      const wasted = blind[i] === 1 && depth > 0 && blind[stackOp[depth - 1]!] === 1 && !ops[stackOp[depth - 1]!]!.required;
+      if (!wasted) lifted = i;
+    } else if (entry !== -1 && ops[entry]!.call <= ops[barrier >> 1]!.ret) {
+      const i = entry;
+      const wasted = blind[i] === 1 && depth > 0 && blind[stackOp[depth - 1]!] === 1 && !ops[stackOp[depth - 1]!]!.required;
+      if (!wasted) lifted = i;
     } else {
-      // A return not yet linearized: every order from here is wrong, undo the last choice.
-      if (depth === longest.length && stuck === undefined) stuck = i;
+      // Nothing more to try before the barrier's return: every order from here is wrong, undo the last choice.
+      const b = barrier >> 1;
+      if (depth === longest.length && stuck === undefined) stuck = b;
       if (depth === 0) return { result: "fail", steps, longest, stuck, longestState };
       depth--;
       const j = stackOp[depth]!;
       state = stackState[depth];
       stackState[depth] = undefined;
       flip(j);
-      relink(2 * j + 1);
-      relink(2 * j);
-      if (ops[j]!.required) remaining++;
-      entry = next[2 * j]!;
-      phase = ops[j]!.required ? 0 : 1;
+      if (ops[j]!.required) {
+        relink(2 * j + 1);
+        relink(2 * j);
+        remaining++;
+        entry = next[2 * j]!;
+        phase = 0;
+      } else {
+        prelink(j);
+        entry = pnext[j]!;
+        barrier = stackBarrier[depth]!;
+        phase = 1;
+      }
+      continue;
     }
+    if (lifted >= 0) {
+      const i = lifted;
+      const after = model.step(state, ops[i]!.compiled);
+      if (after !== undefined) {
+        flip(i);
+        if (remember(after)) {
+          stackOp[depth] = i;
+          stackState[depth] = state;
+          stackBarrier[depth] = barrier;
+          depth++;
+          state = after;
+          if (ops[i]!.required) {
+            unlink(2 * i);
+            unlink(2 * i + 1);
+            remaining--;
+          } else {
+            punlink(i);
+          }
+          if (depth > longest.length) {
+            longest = Array.from(stackOp.subarray(0, depth));
+            longestState = state;
+            stuck = undefined;
+          }
+          if (remaining === 0) return { result: "ok", steps, longest, longestState };
+          entry = next[head]!;
+          phase = 0;
+          continue;
+        }
+        flip(i);
+      }
+    }
+    entry = phase === 0 ? next[entry]! : pnext[entry]!;
   }
 }
