@@ -63,11 +63,6 @@ function eventOrder(ops: readonly SearchOperation[]): number[] {
   return events;
 }
 
-function sameBits(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 export function searchLinearization(model: AnyModel, ops: readonly SearchOperation[], maxSteps: number): SearchResult {
   const n = ops.length;
   let remaining = 0;
@@ -115,38 +110,55 @@ export function searchLinearization(model: AnyModel, ops: readonly SearchOperati
     if (pnext[i]! !== -1) pprev[pnext[i]!] = i;
   };
 
+  // Linearized operations as two bitsets: required ones (hashed for the memo key) and pending ones
+  // (numbered among themselves, for the dominance test).
   const words = (n + 31) >>> 5;
   const bits = new Uint32Array(words);
-  const pendingMask = new Uint32Array(words);
-  for (let i = 0; i < n; i++) if (!ops[i]!.required) pendingMask[i >>> 5]! |= 1 << (i & 31);
+  const requiredMask = new Uint32Array(words);
+  const pendingSlot = new Int32Array(n).fill(-1);
+  let pendingCount = 0;
+  for (let i = 0; i < n; i++) {
+    if (ops[i]!.required) requiredMask[i >>> 5]! |= 1 << (i & 31);
+    else pendingSlot[i] = pendingCount++;
+  }
+  const pendingBits = new Uint32Array((pendingCount + 31) >>> 5);
+  // Every word of required operations below `low` is complete: memo entries store only the words from there.
+  let low = 0;
   let h1 = 0;
   let h2 = 0;
   const flip = (i: number) => {
-    bits[i >>> 5]! ^= 1 << (i & 31);
     if (ops[i]!.required) {
+      bits[i >>> 5]! ^= 1 << (i & 31);
       h1 ^= mix(2 * i);
       h2 ^= mix(2 * i + 1);
+      if (i >>> 5 < low) low = i >>> 5;
+    } else {
+      const slot = pendingSlot[i]!;
+      pendingBits[slot >>> 5]! ^= 1 << (slot & 31);
     }
   };
+  interface Seen {
+    low: number;
+    required: Uint32Array;
+    pending: Uint32Array;
+  }
   /** True when `seen` has the same required operations as now and only pending ones now linearized too. */
-  const dominates = (seen: Uint32Array): boolean => {
-    for (let w = 0; w < words; w++) {
-      const diff = seen[w]! ^ bits[w]!;
-      if ((diff & ~pendingMask[w]!) !== 0 || (seen[w]! & diff) !== 0) return false;
-    }
+  const dominates = (seen: Seen): boolean => {
+    if (seen.low !== low) return false;
+    for (let w = 0; w < seen.required.length; w++) if (seen.required[w] !== bits[low + w]) return false;
+    for (let w = 0; w < pendingBits.length; w++) if ((seen.pending[w]! & ~pendingBits[w]!) !== 0) return false;
     return true;
   };
-  const cache = new Map<string, Uint32Array[]>();
+  const cache = new Map<string, Seen[]>();
   /** Adds (bits, state) to the memo; false if it, or a configuration that dominates it, was there already. */
   const remember = (s: unknown): boolean => {
+    while (low < words && bits[low] === requiredMask[low]) low++;
     const key = `${h1}:${h2}:${model.hash(s)}`;
     const seen = cache.get(key);
-    if (seen === undefined) {
-      cache.set(key, [bits.slice()]);
-      return true;
-    }
-    for (const b of seen) if (dominates(b)) return false;
-    seen.push(bits.slice());
+    if (seen !== undefined) for (const entry of seen) if (dominates(entry)) return false;
+    const entry = { low, required: bits.slice(low), pending: pendingBits.slice() };
+    if (seen === undefined) cache.set(key, [entry]);
+    else seen.push(entry);
     return true;
   };
 
@@ -155,7 +167,15 @@ export function searchLinearization(model: AnyModel, ops: readonly SearchOperati
   const stackOp = new Int32Array(n);
   const stackState: unknown[] = new Array(n);
   let depth = 0;
+  // The longest partial linearization: its depth and state at once, its operations copied only when
+  // the search first backs out of it (copying at every new depth would cost quadratic time).
   let longest: number[] = [];
+  let bestDepth = 0;
+  let bestDirty = false;
+  const saveLongest = () => {
+    if (bestDirty) longest = Array.from(stackOp.subarray(0, depth));
+    bestDirty = false;
+  };
   let longestState: unknown = state;
   let stuck: number | undefined;
   let steps = 0;
@@ -167,10 +187,16 @@ export function searchLinearization(model: AnyModel, ops: readonly SearchOperati
   const stackBarrier = new Int32Array(n);
 
   while (true) {
-    if (++steps > maxSteps) return { result: "unknown", steps, longest, stuck, longestState };
+    if (++steps > maxSteps) {
+      saveLongest();
+      return { result: "unknown", steps, longest, stuck, longestState };
+    }
     let lifted = -1;
     if (phase === 0) {
-      if (entry === -1) return { result: "fail", steps, longest, stuck, longestState };
+      if (entry === -1) {
+        saveLongest();
+        return { result: "fail", steps, longest, stuck, longestState };
+      }
       if ((entry & 1) === 1) {
         barrier = entry;
         phase = 1;
@@ -187,7 +213,8 @@ export function searchLinearization(model: AnyModel, ops: readonly SearchOperati
     } else {
       // Nothing more to try before the barrier's return: every order from here is wrong, undo the last choice.
       const b = barrier >> 1;
-      if (depth === longest.length && stuck === undefined) stuck = b;
+      if (depth === bestDepth && stuck === undefined) stuck = b;
+      saveLongest();
       if (depth === 0) return { result: "fail", steps, longest, stuck, longestState };
       depth--;
       const j = stackOp[depth]!;
@@ -226,12 +253,16 @@ export function searchLinearization(model: AnyModel, ops: readonly SearchOperati
           } else {
             punlink(i);
           }
-          if (depth > longest.length) {
-            longest = Array.from(stackOp.subarray(0, depth));
+          if (depth > bestDepth) {
+            bestDepth = depth;
+            bestDirty = true;
             longestState = state;
             stuck = undefined;
           }
-          if (remaining === 0) return { result: "ok", steps, longest, longestState };
+          if (remaining === 0) {
+            saveLongest();
+            return { result: "ok", steps, longest, longestState };
+          }
           entry = next[head]!;
           phase = 0;
           continue;
