@@ -22,8 +22,11 @@ interface SimEvent {
   readonly kind: number;
   /** Participant index: a node (0..n-1) or a client (n..). */
   readonly target: number;
-  /** The node incarnation that scheduled a timer (a timer of an earlier life never fires); a client timeout's msg_id. */
+  /** The node incarnation that scheduled a timer (a timer of an earlier life never fires); a client timeout's msg_id; a message's sender index. */
   readonly life: number;
+  /** A message's body (the sender's copy, made once by the node runtime). */
+  readonly body: MessageBody | undefined;
+  /** A message's record, when messages are recorded (faults on the way are written on it); undefined otherwise, so an unrecorded message costs no record. */
   readonly message: MessageRecord | undefined;
   readonly fn: (() => void) | undefined;
   readonly fault: Fault | undefined;
@@ -33,8 +36,13 @@ interface SimEvent {
 }
 
 /** Agenda entries are object literals of one shape (V8 allocates these faster than class instances with field initializers). */
-function simEvent(t: number, kind: number, target: number, life: number, message: MessageRecord | undefined, fn: (() => void) | undefined, fault: Fault | undefined): SimEvent {
-  return { t, seq: 0, kind, target, life, message, fn, fault, cancelled: false, handle: 0 };
+function simEvent(t: number, kind: number, target: number, life: number, fn: (() => void) | undefined, fault: Fault | undefined): SimEvent {
+  return { t, seq: 0, kind, target, life, body: undefined, message: undefined, fn, fault, cancelled: false, handle: 0 };
+}
+
+/** A message in flight: the agenda entry is its envelope too (sender index, body, record), one object per message. */
+function deliveryEvent(t: number, dest: number, src: number, body: MessageBody, message: MessageRecord | undefined): SimEvent {
+  return { t, seq: 0, kind: DELIVER, target: dest, life: src, body, message, fn: undefined, fault: undefined, cancelled: false, handle: 0 };
 }
 
 /** How often the run checks its abort signals, and how often it lets the event loop run (interrupts, progress). */
@@ -161,9 +169,9 @@ class Simulation {
       random: sim.random,
       nodeIds: spec.nodes,
       history: sim.history,
-      wake: (k, afterMs) => sim.queue.push(simEvent(at(sim.now, afterMs), CLIENT_NEXT, sim.n + k, 0, undefined, undefined, undefined)),
+      wake: (k, afterMs) => sim.queue.push(simEvent(at(sim.now, afterMs), CLIENT_NEXT, sim.n + k, 0, undefined, undefined)),
       armTimeout: (k, msgId, afterMs) => {
-        const ev = simEvent(at(sim.now, afterMs), CLIENT_TIMEOUT, sim.n + k, msgId, undefined, undefined, undefined);
+        const ev = simEvent(at(sim.now, afterMs), CLIENT_TIMEOUT, sim.n + k, msgId, undefined, undefined);
         sim.queue.push(ev);
         return ev;
       },
@@ -186,12 +194,12 @@ class Simulation {
   // ------------------------------------------------------------ the loop
 
   async run(): Promise<SimulationRun> {
-    for (const fault of this.schedule) this.queue.push(simEvent(fault.atMs, FAULT, -1, 0, undefined, undefined, fault));
+    for (const fault of this.schedule) this.queue.push(simEvent(fault.atMs, FAULT, -1, 0, undefined, fault));
     for (let i = 0; i < this.n; i++) this.boot(i);
     await this.drainAsync();
     this.clients?.start();
     const finalReadMs = this.clients?.finalReadMs;
-    if (finalReadMs !== undefined) this.queue.push(simEvent(finalReadMs, FINAL_READS, -1, 0, undefined, undefined, undefined));
+    if (finalReadMs !== undefined) this.queue.push(simEvent(finalReadMs, FINAL_READS, -1, 0, undefined, undefined));
 
     const signals = [this.options.signal, kernelInterruptSignal()].filter((s): s is AbortSignal => s !== undefined);
     const showProgress = this.options.progress ?? kernelBridge() !== undefined;
@@ -334,7 +342,7 @@ class Simulation {
 
   private scheduleTimer(i: number, life: number, delayMs: number, fire: () => void): number {
     const handle = this.nextTimerHandle++;
-    const ev = simEvent(at(this.now, Math.max(0, delayMs)), TIMER, i, life, undefined, fire, undefined);
+    const ev = simEvent(at(this.now, Math.max(0, delayMs)), TIMER, i, life, fire, undefined);
     ev.handle = handle;
     this.timers.set(handle, ev);
     this.queue.push(ev);
@@ -401,7 +409,7 @@ class Simulation {
       case "crash":
         this.crash(nodeIndex);
         if (fault.restartAfterMs !== undefined) {
-          this.queue.push(simEvent(this.now + fault.restartAfterMs, FAULT, -1, 0, undefined, undefined, { atMs: this.now + fault.restartAfterMs, fault: "restart", node: fault.node }));
+          this.queue.push(simEvent(this.now + fault.restartAfterMs, FAULT, -1, 0, undefined, { atMs: this.now + fault.restartAfterMs, fault: "restart", node: fault.node }));
         }
         return;
       case "restart":
@@ -411,7 +419,7 @@ class Simulation {
         this.paused[nodeIndex] = true;
         this.events.push({ atMs: this.now, kind: "pause", node: fault.node });
         if (fault.resumeAfterMs !== undefined) {
-          this.queue.push(simEvent(this.now + fault.resumeAfterMs, FAULT, -1, 0, undefined, undefined, { atMs: this.now + fault.resumeAfterMs, fault: "resume", node: fault.node }));
+          this.queue.push(simEvent(this.now + fault.resumeAfterMs, FAULT, -1, 0, undefined, { atMs: this.now + fault.resumeAfterMs, fault: "resume", node: fault.node }));
         }
         return;
       case "resume": {
@@ -437,26 +445,35 @@ class Simulation {
 
   private transmit(src: number, dest: string, body: MessageBody): void {
     const d = this.indexOf.get(dest);
-    const record: MessageRecord = { id: this.nextMessageId++, src: this.ids[src]!, dest, type: body.type, body, sentMs: this.now };
-    if (this.recordMessages) this.messages.push(record);
+    const id = this.nextMessageId++;
+    let record: MessageRecord | undefined;
+    if (this.recordMessages) {
+      record = { id, src: this.ids[src]!, dest, type: body.type, body, sentMs: this.now };
+      this.messages.push(record);
+    }
     this.stats.sent++;
     if (d === undefined) {
       // Maelstrom drops messages to unknown nodes; the record says so, and an RPC to it times out.
-      record.fault = "unknown-node";
+      if (record !== undefined) record.fault = "unknown-node";
       return;
     }
     const betweenNodes = src < this.n && d < this.n;
     if (betweenNodes && this.lossP > 0 && this.random.next() < this.lossP) {
-      record.fault = "loss";
+      if (record !== undefined) record.fault = "loss";
       this.stats.lost++;
       return;
     }
-    this.queue.push(simEvent(at(this.now, this.delay(betweenNodes)), DELIVER, d, 0, record, undefined, undefined));
+    this.queue.push(deliveryEvent(at(this.now, this.delay(betweenNodes)), d, src, body, record));
     if (betweenNodes && this.duplicateP > 0 && this.random.next() < this.duplicateP) {
-      const copy: MessageRecord = { id: this.nextMessageId++, src: record.src, dest, type: record.type, body: copyBody(body), sentMs: this.now, fault: "duplicate", duplicateOf: record.id };
-      if (this.recordMessages) this.messages.push(copy);
+      const copyId = this.nextMessageId++;
+      const copyBodyValue = copyBody(body);
+      let copy: MessageRecord | undefined;
+      if (this.recordMessages) {
+        copy = { id: copyId, src: this.ids[src]!, dest, type: body.type, body: copyBodyValue, sentMs: this.now, fault: "duplicate", duplicateOf: id };
+        this.messages.push(copy);
+      }
       this.stats.duplicated++;
-      this.queue.push(simEvent(at(this.now, this.delay(betweenNodes)), DELIVER, d, 0, copy, undefined, undefined));
+      this.queue.push(deliveryEvent(at(this.now, this.delay(betweenNodes)), d, src, copyBodyValue, copy));
     }
   }
 
@@ -466,28 +483,25 @@ class Simulation {
     return ms;
   }
 
+  /** Marks why a recorded message never arrived (the first reason wins: a duplicate keeps its "duplicate"). */
+  private drop(ev: SimEvent, fault: "crashed" | "partition"): void {
+    if (ev.message !== undefined) ev.message.fault ??= fault;
+  }
+
   private deliver(ev: SimEvent): void {
-    const record = ev.message!;
     const d = ev.target;
     if (!this.up[d]) {
-      record.fault ??= "crashed";
+      this.drop(ev, "crashed");
       this.stats.droppedAtCrashedNode++;
       return;
     }
-    const groupOf = this.groupOf;
-    if (groupOf !== undefined && d < this.n) {
-      const s = this.indexOf.get(record.src)!;
-      if (s < this.n && groupOf[s] !== groupOf[d]) {
-        record.fault ??= "partition";
-        this.stats.droppedByPartition++;
-        return;
-      }
-    }
-    const blocked = this.blocked;
-    if (blocked !== undefined && d < this.n) {
-      const s = this.indexOf.get(record.src)!;
-      if (s < this.n && blocked[s * this.n + d] === 1) {
-        record.fault ??= "partition";
+    const s = ev.life;
+    const n = this.n;
+    if (d < n && s < n) {
+      const groupOf = this.groupOf;
+      const blocked = this.blocked;
+      if ((groupOf !== undefined && groupOf[s] !== groupOf[d]) || (blocked !== undefined && blocked[s * n + d] === 1)) {
+        this.drop(ev, "partition");
         this.stats.droppedByPartition++;
         return;
       }
@@ -496,11 +510,11 @@ class Simulation {
       this.held[d]!.push(ev);
       return;
     }
-    record.deliveredMs = this.now;
+    if (ev.message !== undefined) ev.message.deliveredMs = this.now;
     this.stats.delivered++;
-    const body = record.body as MessageBody;
-    if (d >= this.n) return this.clients!.receive(d - this.n, body);
-    this.running[d]!.deliver({ src: record.src, dest: record.dest, body });
+    const body = ev.body!;
+    if (d >= n) return this.clients!.receive(d - n, body);
+    this.running[d]!.deliver({ src: this.ids[s]!, dest: this.ids[d]!, body });
   }
 }
 
