@@ -46,6 +46,14 @@ export interface SearchResult {
   longestState: unknown;
 }
 
+/**
+ * How many memo entries with the same key (required set and state) a new configuration is compared
+ * against, newest first. Pending operations whose effects never cancel out (counter adds) can leave
+ * thousands of configurations under one key; scanning them all would make each step slow. Missing
+ * an old entry only prunes less, it never changes the answer.
+ */
+const SCAN_MAX = 64;
+
 /** 32-bit mix of an integer (splitmix32's finalizer): two independent hashes per operation for the set hash. */
 function mix(x: number): number {
   let z = (x + 0x9e3779b9) >>> 0;
@@ -155,7 +163,7 @@ export function searchLinearization(model: AnyModel, ops: readonly SearchOperati
     while (low < words && bits[low] === requiredMask[low]) low++;
     const key = `${h1}:${h2}:${model.hash(s)}`;
     const seen = cache.get(key);
-    if (seen !== undefined) for (const entry of seen) if (dominates(entry)) return false;
+    if (seen !== undefined) for (let k = seen.length - 1; k >= 0 && k >= seen.length - SCAN_MAX; k--) if (dominates(seen[k]!)) return false;
     const entry = { low, required: bits.slice(low), pending: pendingBits.slice() };
     if (seen === undefined) cache.set(key, [entry]);
     else seen.push(entry);
