@@ -45,14 +45,15 @@ export function startNode(program: NodeProgram, host: NodeHost): RunningNode {
     }
   };
 
-  const transmit = (dest: string, body: OutgoingBody, fields: { msg_id?: number; in_reply_to?: number }): void => {
+  // msg_id and in_reply_to come as plain arguments (not an options object): a send allocates only its body copy.
+  const transmit = (dest: string, body: OutgoingBody, msgId: number | undefined, inReplyTo: number | undefined): void => {
     if (typeof dest !== "string") throw new TypeError(`Expected a destination node id (string), got ${typeof dest}`);
     if (body === null || typeof body !== "object" || typeof body.type !== "string") {
       throw new TypeError(`Expected a message body with a string \`type\`, got ${JSON.stringify(body)}`);
     }
     const copy = copyBody(body) as MessageBody;
-    if (fields.msg_id !== undefined) copy.msg_id = fields.msg_id;
-    if (fields.in_reply_to !== undefined) copy.in_reply_to = fields.in_reply_to;
+    if (msgId !== undefined) copy.msg_id = msgId;
+    if (inReplyTo !== undefined) copy.in_reply_to = inReplyTo;
     host.transmit(dest, copy);
   };
 
@@ -67,10 +68,10 @@ export function startNode(program: NodeProgram, host: NodeHost): RunningNode {
       handlers.set(type, handler as MessageHandler<any>);
     },
     send(dest, body) {
-      transmit(dest, body, {});
+      transmit(dest, body, undefined, undefined);
     },
     reply(request, body) {
-      transmit(request.src, body, { in_reply_to: request.body.msg_id });
+      transmit(request.src, body, undefined, request.body.msg_id);
     },
     rpc<R extends MessageBody>(dest: string, body: OutgoingBody, options: RpcOptions = {}) {
       const timeoutMs = options.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
@@ -82,7 +83,7 @@ export function startNode(program: NodeProgram, host: NodeHost): RunningNode {
           reject(new RpcError(ErrorCode.timeout, `no reply within ${timeoutMs} ms`, dest, body));
         });
         pending.set(msgId, { dest, request: body, resolve, reject, timer });
-        transmit(dest, body, { msg_id: msgId });
+        transmit(dest, body, msgId, undefined);
       });
     },
     setTimer(delayMs, fn) {
@@ -146,7 +147,7 @@ export function startNode(program: NodeProgram, host: NodeHost): RunningNode {
       if (handler === undefined) {
         // A reply nobody waits for any more (late, or duplicated) is dropped; an unknown request gets Maelstrom's not-supported.
         if (inReplyTo === undefined && body.msg_id !== undefined) {
-          transmit(message.src, errorBody(ErrorCode.notSupported, `no handler for ${body.type}`), { in_reply_to: body.msg_id });
+          transmit(message.src, errorBody(ErrorCode.notSupported, `no handler for ${body.type}`), undefined, body.msg_id);
         }
         return;
       }

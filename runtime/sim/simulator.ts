@@ -321,8 +321,9 @@ class Simulation {
         },
         delete: (key) => (alive() ? storage.delete(key) : false),
       },
+      // The alive check written out (not via alive()): this runs once per message sent.
       transmit: (dest, body) => {
-        if (alive()) sim.transmit(i, dest, body);
+        if (sim.life[i] === life && sim.up[i]) sim.transmit(i, dest, body);
       },
       now: () => sim.now + sim.skewMs[i]!,
       schedule: (delayMs, fire) => sim.scheduleTimer(i, life, delayMs, fire),
