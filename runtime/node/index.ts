@@ -12,3 +12,4 @@ export { instantiate, type NodeProgram, type NodeHandlers } from "./program.js";
 export { memoryStorage } from "./storage.js";
 export { echoNode } from "./reference/echo.js";
 export { gossipBroadcastNode, type GossipOptions } from "./reference/gossip-broadcast.js";
+export { pnCounterNode, type PnCounterOptions } from "./reference/pn-counter.js";
