@@ -13,3 +13,4 @@ export { memoryStorage } from "./storage.js";
 export { echoNode } from "./reference/echo.js";
 export { gossipBroadcastNode, type GossipOptions } from "./reference/gossip-broadcast.js";
 export { pnCounterNode, type PnCounterOptions } from "./reference/pn-counter.js";
+export { heartbeatFailureDetector, failureDetectorNode, type FailureDetector, type FailureDetectorOptions } from "./reference/failure-detector.js";
