@@ -27,6 +27,9 @@ export interface RunningNode {
  */
 export function startNode(program: NodeProgram, host: NodeHost): RunningNode {
   const handlers = new Map<string, MessageHandler<any>>();
+  // The last type looked up and its node.on handler: most nodes get runs of one type, and with a thousand nodes the Map's table is a cache miss per message.
+  let lastType: string | undefined;
+  let lastHandler: MessageHandler<any> | undefined;
   const pending = new Map<number, PendingRpc>();
   /** Node-level timer id to the host's current handle (an `every` timer gets a new handle each period). */
   const timers = new Map<number, number>();
@@ -66,6 +69,7 @@ export function startNode(program: NodeProgram, host: NodeHost): RunningNode {
     on(type, handler) {
       if (typeof handler !== "function") throw new TypeError(`node.on("${type}") expects a handler function, got ${typeof handler}`);
       handlers.set(type, handler as MessageHandler<any>);
+      lastType = undefined;
     },
     send(dest, body) {
       transmit(dest, body, undefined, undefined);
@@ -143,7 +147,16 @@ export function startNode(program: NodeProgram, host: NodeHost): RunningNode {
           return;
         }
       }
-      const handler = handlers.get(body.type) ?? handlerMethod(target, body.type);
+      const type = body.type;
+      let handler: MessageHandler<any> | undefined;
+      if (type === lastType) handler = lastHandler;
+      else {
+        handler = handlers.get(type);
+        if (handler !== undefined) {
+          lastType = type;
+          lastHandler = handler;
+        } else handler = handlerMethod(target, type);
+      }
       if (handler === undefined) {
         // A reply nobody waits for any more (late, or duplicated) is dropped; an unknown request gets Maelstrom's not-supported.
         if (inReplyTo === undefined && body.msg_id !== undefined) {
