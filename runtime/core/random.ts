@@ -30,15 +30,17 @@ export function seededRandom(seed: number): Random {
   if (!Number.isInteger(seed)) throw new TypeError(`seededRandom expects an integer seed, got ${seed}`);
   const init = splitmix32(seed);
   const s = new Uint32Array([init(), init(), init(), init()]);
+  // The state goes through int32 locals: one load and one store per word, instead of a typed-array read-modify-write per step (same bits, same sequence).
   const nextUint32 = (): number => {
-    const result = Math.imul(rotl(Math.imul(s[1]!, 5) >>> 0, 7), 9) >>> 0;
-    const t = (s[1]! << 9) >>> 0;
-    s[2]! ^= s[0]!;
-    s[3]! ^= s[1]!;
-    s[1]! ^= s[2]!;
-    s[0]! ^= s[3]!;
-    s[2]! ^= t;
-    s[3] = rotl(s[3]!, 11);
+    const s0 = s[0]! | 0;
+    const s1 = s[1]! | 0;
+    const s2 = (s[2]! ^ s0) | 0;
+    const s3 = (s[3]! ^ s1) | 0;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    s[0] = s0 ^ s3;
+    s[1] = s1 ^ s2;
+    s[2] = s2 ^ (s1 << 9);
+    s[3] = (s3 << 11) | (s3 >>> 21);
     return result;
   };
   const random: Random = {
