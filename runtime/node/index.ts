@@ -14,3 +14,4 @@ export { echoNode } from "./reference/echo.js";
 export { gossipBroadcastNode, type GossipOptions } from "./reference/gossip-broadcast.js";
 export { pnCounterNode, type PnCounterOptions } from "./reference/pn-counter.js";
 export { heartbeatFailureDetector, failureDetectorNode, type FailureDetector, type FailureDetectorOptions } from "./reference/failure-detector.js";
+export { primaryBackupNode, type PrimaryBackupOptions } from "./reference/primary-backup.js";
