@@ -28,21 +28,22 @@ interface SimEvent {
   readonly body: MessageBody | undefined;
   /** A message's record, when messages are recorded (faults on the way are written on it); undefined otherwise, so an unrecorded message costs no record. */
   readonly message: MessageRecord | undefined;
-  readonly fn: (() => void) | undefined;
-  readonly fault: Fault | undefined;
-  cancelled: boolean;
+  /** Timers, faults and client events only: a message's entry leaves these out (a smaller object per message; handle() reads them by kind). */
+  readonly fn?: (() => void) | undefined;
+  readonly fault?: Fault | undefined;
+  cancelled?: boolean;
   /** A timer's handle, for cancel. */
-  handle: number;
+  handle?: number;
 }
 
 /** Agenda entries are object literals of one shape (V8 allocates these faster than class instances with field initializers). */
-function simEvent(t: number, kind: number, target: number, life: number, fn: (() => void) | undefined, fault: Fault | undefined): SimEvent {
+function simEvent(t: number, kind: number, target: number, life: number, fn: (() => void) | undefined, fault: Fault | undefined): SimEvent & { cancelled: boolean; handle: number } {
   return { t, seq: 0, kind, target, life, body: undefined, message: undefined, fn, fault, cancelled: false, handle: 0 };
 }
 
 /** A message in flight: the agenda entry is its envelope too (sender index, body, record), one object per message. */
 function deliveryEvent(t: number, dest: number, src: number, body: MessageBody, message: MessageRecord | undefined): SimEvent {
-  return { t, seq: 0, kind: DELIVER, target: dest, life: src, body, message, fn: undefined, fault: undefined, cancelled: false, handle: 0 };
+  return { t, seq: 0, kind: DELIVER, target: dest, life: src, body, message };
 }
 
 /** How often the run checks its abort signals, and how often it lets the event loop run (interrupts, progress). */
@@ -285,7 +286,7 @@ class Simulation {
       case DELIVER:
         return this.deliver(ev);
       case TIMER:
-        this.timers.delete(ev.handle);
+        this.timers.delete(ev.handle!);
         return this.fireTimer(ev);
       case FAULT:
         return this.applyFault(ev.fault!);
