@@ -71,6 +71,9 @@ export function primaryBackupNode(options: PrimaryBackupOptions = {}) {
   const heartbeatMs = options.heartbeatMs ?? 20;
   return (node: NodeContext): void => {
     const restarted = node.storage.has("view");
+    /** Which life of this node this is: forwarded requests carry it, since msg_ids start over after a restart. */
+    const incarnation = (node.storage.get<number>("incarnation") ?? 0) + 1;
+    node.storage.set("incarnation", incarnation);
     let view = node.storage.get<number>("view") ?? 0;
     if (!restarted) node.storage.set("view", view);
     const checkpoint = node.storage.get<Checkpoint>("checkpoint") ?? { seq: 0, values: {} };
@@ -177,12 +180,13 @@ export function primaryBackupNode(options: PrimaryBackupOptions = {}) {
       return errorBody(ErrorCode.crash, `view ${entry.view} ended during replication; the write may survive`);
     }
 
-    /** Forwarded requests already taken, by sender and msg_id: the network may deliver one twice, and a cas must not run twice. */
+    /** Forwarded requests already taken, by sender, its incarnation and msg_id: the network may deliver one twice, and a cas must not run twice. */
     const taken = new Set<string>();
-    const serve = async (msg: Envelope<RegisterRequest & { forwarded?: boolean }>) => {
-      const { msg_id: id, forwarded, ...request } = msg.body as RegisterRequest & { forwarded?: boolean; msg_id?: number };
+    const serve = async (msg: Envelope<RegisterRequest & { forwardedBy?: number }>) => {
+      const { msg_id: id, forwardedBy, ...request } = msg.body as RegisterRequest & { forwardedBy?: number; msg_id?: number };
+      const forwarded = forwardedBy !== undefined;
       if (forwarded) {
-        const tag = `${msg.src}:${id}`;
+        const tag = `${msg.src}:${forwardedBy}:${id}`;
         if (taken.has(tag)) return undefined; // the first copy gets (or got) the answer
         taken.add(tag);
       }
@@ -190,7 +194,7 @@ export function primaryBackupNode(options: PrimaryBackupOptions = {}) {
       const primary = primaryOf(view);
       if (forwarded || primary === node.id) return errorBody(ErrorCode.temporarilyUnavailable, `not the primary of view ${view}`);
       try {
-        const { msg_id: _m, in_reply_to: _r, ...reply } = (await node.rpc(primary, { ...request, forwarded: true }, { timeoutMs: 250 })).body;
+        const { msg_id: _m, in_reply_to: _r, ...reply } = (await node.rpc(primary, { ...request, forwardedBy: incarnation }, { timeoutMs: 250 })).body;
         return reply;
       } catch (error) {
         if (error instanceof RpcError && error.definite) return errorBody(error.errorCode, error.text);
