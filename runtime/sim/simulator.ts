@@ -450,7 +450,8 @@ class Simulation {
     const id = this.nextMessageId++;
     let record: MessageRecord | undefined;
     if (this.recordMessages) {
-      record = { id, src: this.ids[src]!, dest, type: body.type, body, sentMs: this.now };
+      // deliveredMs and fault are declared up front (undefined, which JSON leaves out) so filling one in later does not grow the object: a retained record per message stays one allocation.
+      record = { id, src: this.ids[src]!, dest, type: body.type, body, sentMs: this.now, deliveredMs: undefined, fault: undefined };
       this.messages.push(record);
     }
     this.stats.sent++;
@@ -471,7 +472,7 @@ class Simulation {
       const copyBodyValue = copyBody(body);
       let copy: MessageRecord | undefined;
       if (this.recordMessages) {
-        copy = { id: copyId, src: this.ids[src]!, dest, type: body.type, body: copyBodyValue, sentMs: this.now, fault: "duplicate", duplicateOf: id };
+        copy = { id: copyId, src: this.ids[src]!, dest, type: body.type, body: copyBodyValue, sentMs: this.now, fault: "duplicate", duplicateOf: id, deliveredMs: undefined };
         this.messages.push(copy);
       }
       this.stats.duplicated++;
