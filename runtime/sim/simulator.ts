@@ -286,7 +286,6 @@ class Simulation {
       case DELIVER:
         return this.deliver(ev);
       case TIMER:
-        this.timers.delete(ev.handle!);
         return this.fireTimer(ev);
       case FAULT:
         return this.applyFault(ev.fault!);
@@ -360,11 +359,14 @@ class Simulation {
 
   private fireTimer(ev: SimEvent): void {
     const i = ev.target;
-    if (ev.cancelled || ev.life !== this.life[i] || !this.up[i]) return;
-    if (this.paused[i]) {
+    if (this.paused[i] && !ev.cancelled && ev.life === this.life[i] && this.up[i]) {
+      // Held, not fired: it stays cancellable, because a message held with it
+      // may be handled first at resume and cancel it.
       this.held[i]!.push(ev);
       return;
     }
+    this.timers.delete(ev.handle!);
+    if (ev.cancelled || ev.life !== this.life[i] || !this.up[i]) return;
     ev.fn!();
   }
 

@@ -144,6 +144,30 @@ describe("node faults", () => {
     expect(record.messages.filter((m) => m.src === "n2" && m.sentMs > 300 && m.sentMs < 400)).toEqual([]);
   });
 
+  test("pause: a timer that came due while paused can still be cancelled by a message held with it", async () => {
+    // n1 tells n0 to stop before n0's timer is due; both arrive while n0 is paused
+    // and are handled at resume in arrival order, so the cancel must win.
+    const stopper = (node: NodeContext) => {
+      if (node.id === "n1") {
+        node.setTimer(80, () => node.send("n0", { type: "stop" }));
+        return;
+      }
+      const timer = node.setTimer(100, () => node.log("fired"));
+      node.on("stop", () => {
+        node.cancel(timer);
+        node.log("stopped");
+      });
+    };
+    const { record } = await simulate(stopper, {
+      seed: 1,
+      nodes: 2,
+      durationMs: 500,
+      latency: { kind: "constant", ms: 5 },
+      faults: [{ atMs: 50, fault: "pause", node: "n0", resumeAfterMs: 150 }],
+    });
+    expect(logsOf(record, "n0").map((l) => l.detail)).toEqual(["stopped"]);
+  });
+
   test("clock skew: node.now() is off by the offset, virtual time is not", async () => {
     const clockNode = (node: NodeContext) => node.every(100, () => node.log(String(node.now())));
     const { record } = await simulate(clockNode, { ...base, nodes: 2, faults: [{ atMs: 0, fault: "skew", node: "n1", offsetMs: -250 }] });
