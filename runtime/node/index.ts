@@ -15,3 +15,7 @@ export { gossipBroadcastNode, type GossipOptions } from "./reference/gossip-broa
 export { pnCounterNode, type PnCounterOptions } from "./reference/pn-counter.js";
 export { heartbeatFailureDetector, failureDetectorNode, type FailureDetector, type FailureDetectorOptions } from "./reference/failure-detector.js";
 export { primaryBackupNode, type PrimaryBackupOptions } from "./reference/primary-backup.js";
+export { mapReduceNode } from "./reference/mapreduce.js";
+export type { MapReduceOptions, MapReduceMistake } from "./reference/mapreduce-options.js";
+export { indexTerms, mapDocuments, partitionOf, reducePostings, sequentialInvertedIndex, type IndexDocument, type IndexEntries, type Posting } from "./reference/mapreduce-index.js";
+export { MAPREDUCE_LOG_PREFIX, type MapReduceLogLine } from "./reference/mapreduce-messages.js";
