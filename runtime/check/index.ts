@@ -35,3 +35,11 @@ export { checkBroadcast, type BroadcastOptions } from "./broadcast.js";
 export { generateHistory, type GenerateHistoryOptions } from "./generate.js";
 export type { CheckInput } from "./run-input.js";
 export { CheckInputError, type CheckInputErrorCode } from "./errors.js";
+export {
+  checkInvertedIndex,
+  mapReduceObservations,
+  type InvertedIndexOptions,
+  type MapReduceObservation,
+  type IndexOutputObservation,
+  type IndexDoneObservation,
+} from "./inverted-index.js";
