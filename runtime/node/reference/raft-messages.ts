@@ -46,3 +46,10 @@ export type Forward = {
   id: string;
   command: unknown;
 };
+
+/** The leader's answer to a forward: the client's reply (an error body too), tagged with the request id it answers. */
+export type ForwardReply = {
+  type: "raft_forward_ok";
+  id: string;
+  reply: { type: string; [field: string]: unknown };
+};

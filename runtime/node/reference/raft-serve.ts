@@ -1,8 +1,8 @@
 import type { NodeContext } from "../context.js";
 import type { Envelope, OutgoingBody } from "../message.js";
-import { ErrorCode, RpcError, errorBody } from "../rpc-error.js";
+import { ErrorCode, errorBody } from "../rpc-error.js";
 import type { Raft } from "./raft.js";
-import type { Forward } from "./raft-messages.js";
+import type { Forward, ForwardReply } from "./raft-messages.js";
 
 export interface ServeOptions {
   /** How long a follower waits for the leader to answer a forwarded request. @default 300 */
@@ -19,7 +19,9 @@ export interface ServeOptions {
  * Replies: the state machine's answer; error 11 (temporarily unavailable,
  * definite) when no leader is known or the one asked does not lead, since
  * then nothing was appended; error 13 (crash, indefinite) when the leader did
- * not answer in time, since the command may still commit.
+ * not answer in time, since the command may still commit. The leader wraps
+ * its answer to a forward (errors included) with the request id, so the
+ * follower can tell it from a stale answer to an earlier forward.
  */
 export function serveThroughRaft(node: NodeContext, raft: Raft, types: readonly string[], options: ServeOptions = {}): void {
   const forwardTimeoutMs = options.forwardTimeoutMs ?? 300;
@@ -32,10 +34,11 @@ export function serveThroughRaft(node: NodeContext, raft: Raft, types: readonly 
 
   /** Forwards seen, by request id: a second copy must not be answered "not the leader" after the first was appended, nor the other way round. */
   const taken = new Set<string>();
-  node.on<Forward>("raft_forward", (msg: Envelope<Forward>) => {
-    if (taken.has(msg.body.id)) return undefined; // the first copy gets (or got) the answer
-    taken.add(msg.body.id);
-    return submit(msg.body.id, msg.body.command);
+  node.on<Forward>("raft_forward", async (msg: Envelope<Forward>) => {
+    const id = msg.body.id;
+    if (taken.has(id)) return undefined; // the first copy gets (or got) the answer
+    taken.add(id);
+    return { type: "raft_forward_ok", id, reply: await submit(id, msg.body.command) } satisfies ForwardReply;
   });
 
   const serve = async (msg: Envelope): Promise<OutgoingBody> => {
@@ -44,12 +47,13 @@ export function serveThroughRaft(node: NodeContext, raft: Raft, types: readonly 
     if (raft.isLeader) return submit(id, command);
     const leader = raft.leader;
     if (leader === undefined || leader === node.id) return errorBody(ErrorCode.temporarilyUnavailable, `${node.id} knows no leader of term ${raft.term}`);
+    const unknown = errorBody(ErrorCode.crash, `leader ${leader} did not answer; the request may still commit`);
     try {
-      const { msg_id: _m, in_reply_to: _r, ...reply } = (await node.rpc(leader, { type: "raft_forward", id, command } satisfies Forward, { timeoutMs: forwardTimeoutMs })).body;
-      return reply as OutgoingBody;
-    } catch (error) {
-      if (error instanceof RpcError && error.definite) return errorBody(error.errorCode, error.text);
-      return errorBody(ErrorCode.crash, `leader ${leader} did not answer; the request may still commit`);
+      const answer = (await node.rpc<ForwardReply>(leader, { type: "raft_forward", id, command } satisfies Forward, { timeoutMs: forwardTimeoutMs })).body;
+      // msg_ids start over when a node restarts, so a late answer to a forward of this node's previous life can arrive in its place.
+      return answer.id === id ? answer.reply : unknown;
+    } catch {
+      return unknown;
     }
   };
   for (const type of types) node.on(type, serve);

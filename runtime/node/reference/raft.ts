@@ -121,8 +121,13 @@ export function startRaft(node: NodeContext, machine: RaftStateMachine, options:
     votes = new Set([node.id]);
     resetElectionTimer();
     if (votes.size >= majority) return becomeLeader();
+    askForVotes();
+  }
+
+  /** Asks every peer whose vote is missing; a candidate asks again each heartbeat, since requests and replies get lost. */
+  function askForVotes(): void {
     const request: RequestVote = { type: "request_vote", term: log.currentTerm, lastLogIndex: log.lastIndex, lastLogTerm: log.lastTerm };
-    for (const peer of node.peers) node.send(peer, request);
+    for (const peer of node.peers) if (!votes.has(peer)) node.send(peer, request);
   }
 
   function becomeLeader(): void {
@@ -245,6 +250,7 @@ export function startRaft(node: NodeContext, machine: RaftStateMachine, options:
 
   node.every(options.heartbeatMs ?? 30, () => {
     if (role === "leader") for (const peer of node.peers) sendAppend(peer);
+    else if (role === "candidate") askForVotes();
   });
   resetElectionTimer();
 
