@@ -19,6 +19,8 @@ interface Assignment {
 const mapKey = (i: number) => `mr/map/${i}`;
 const reduceKey = (r: number) => `mr/reduce/${r}`;
 const DONE_KEY = "mr/done";
+/** Map tasks in the order their outputs were committed: reduce reads them in that order, as a reducer fetches map outputs as they complete. */
+const MAP_ORDER_KEY = "mr/map-order";
 
 /**
  * The coordinator: hands out map tasks, then (once every map output is
@@ -51,14 +53,15 @@ export function runCoordinator(node: NodeContext, options: ResolvedMapReduceOpti
   const taskFor = (kind: "map" | "reduce", i: number): MapReduceTask => {
     if (kind === "map") return { kind, index: i, documents: options.splits[i]! };
     const postings: Posting[] = [];
-    for (let m = 0; m < mapTasks; m++) for (const buckets of mapOutputs(m)!) postings.push(...buckets[i]!);
+    for (const m of node.storage.get<number[]>(MAP_ORDER_KEY)!) for (const buckets of mapOutputs(m)!) postings.push(...buckets[i]!);
     return { kind, index: i, postings };
   };
 
   const nextTask = (worker: string): GetTaskReply => {
     if (node.storage.has(DONE_KEY)) return { type: "mr_exit" };
     const kind = allCommitted("map") ? "reduce" : "map";
-    // A worker only asks when idle, so a task still assigned to it was lost on the way (a restart, a lost reply): take it back now rather than after the timeout.
+    // A worker only asks when idle, so a task still assigned to it was lost on the way (a restart, a lost reply): take it back now
+    // rather than after the timeout. (A duplicated request makes this wrong at worst: the task then runs twice, which commits once.)
     if (broken !== "no-reassignment") for (const [i, a] of assigned[kind]) if (a.worker === worker) assigned[kind].delete(i);
     expire(kind);
     const count = kind === "map" ? mapTasks : reduceTasks;
@@ -74,6 +77,7 @@ export function runCoordinator(node: NodeContext, options: ResolvedMapReduceOpti
     const previous = mapOutputs(i);
     if (previous !== undefined && broken !== "commit-every-report") return;
     node.storage.set(mapKey(i), [...(previous ?? []), buckets]);
+    if (previous === undefined) node.storage.set(MAP_ORDER_KEY, [...(node.storage.get<number[]>(MAP_ORDER_KEY) ?? []), i]);
     assigned.map.delete(i);
   };
 
@@ -95,6 +99,7 @@ export function runCoordinator(node: NodeContext, options: ResolvedMapReduceOpti
     // A map report from before a restart of this coordinator is as good as a fresh one: map is deterministic.
     if (report.kind === "map" && Number.isInteger(report.index) && report.index >= 0 && report.index < mapTasks) commitMap(report.index, report.buckets);
     if (report.kind === "reduce" && Number.isInteger(report.index) && report.index >= 0 && report.index < reduceTasks) commitReduce(report.index, report.entries);
-    return { type: "mr_report_ok" };
+    // The reply to a report is the worker's next task: one round trip per task instead of two.
+    return nextTask(msg.src);
   });
 }

@@ -18,7 +18,7 @@ export type GetTaskReply =
   /** The job is done: stop asking. */
   | { type: "mr_exit" };
 
-/** Worker → coordinator: a finished task's output (map: one bucket of postings per reduce task; reduce: its share of the index). */
+/** Worker → coordinator: a finished task's output (map: one bucket of postings per reduce task; reduce: its share of the index). The reply is a GetTaskReply: the next task. */
 export type TaskReport =
   | { type: "mr_report"; kind: "map"; index: number; buckets: Posting[][] }
   | { type: "mr_report"; kind: "reduce"; index: number; entries: IndexEntries };

@@ -1,4 +1,5 @@
 import type { NodeContext } from "../context.js";
+import type { OutgoingBody } from "../message.js";
 import { mapDocuments, partitionPostings, reducePostings } from "./mapreduce-index.js";
 import type { GetTaskReply, MapReduceTask, TaskReport } from "./mapreduce-messages.js";
 import type { ResolvedMapReduceOptions } from "./mapreduce-options.js";
@@ -25,40 +26,37 @@ export function runWorker(node: NodeContext, options: ResolvedMapReduceOptions, 
       ? { type: "mr_report", kind: "map", index: task.index, buckets: partitionPostings(mapDocuments(task.documents), options.reduceTasks) }
       : { type: "mr_report", kind: "reduce", index: task.index, entries: reducePostings(task.postings, { sort: options.broken !== "unsorted-reduce" }) };
 
-  async function report(body: TaskReport): Promise<void> {
-    for (let attempt = 0; attempt < REPORT_ATTEMPTS; attempt++) {
+  /** One RPC to the coordinator, sent up to `attempts` times; undefined if no reply came. Never rejects: a rejected callback would crash the node. */
+  async function call(body: OutgoingBody, attempts: number): Promise<GetTaskReply | undefined> {
+    for (let attempt = 0; attempt < attempts; attempt++) {
       try {
-        await node.rpc(coordinator, body, { timeoutMs: rpcTimeoutMs });
-        return;
+        return (await node.rpc<GetTaskReply>(coordinator, body, { timeoutMs: rpcTimeoutMs })).body;
       } catch {
-        // lost or slow: send it again
+        // lost or slow (or the coordinator is down): send it again
       }
     }
+    return undefined;
   }
 
-  // Callbacks return their promises (never rejecting ones: a rejection would crash the node), so the runtime knows there is async work to run at this instant.
-  async function finish(task: MapReduceTask): Promise<void> {
-    try {
-      await report(compute(task));
-    } finally {
-      busy = false;
+  /** Acts on the coordinator's answer: works on a task (which takes virtual time, so a crash or a pause can catch it half done), or goes idle. */
+  function follow(reply: GetTaskReply | undefined): void {
+    if (reply?.type === "mr_task") {
+      // The timer's callback returns its promise, so the runtime runs what follows the await at this virtual instant.
+      node.setTimer(duration(reply.task), () => finish(reply.task));
+      return;
     }
+    if (reply?.type === "mr_exit") node.cancel(poller);
+    busy = false;
+  }
+
+  /** Reports a finished task; the coordinator's reply is the next task, which saves a round trip per task. */
+  async function finish(task: MapReduceTask): Promise<void> {
+    follow(await call(compute(task), REPORT_ATTEMPTS));
   }
 
   async function askForWork(): Promise<void> {
     busy = true;
-    try {
-      const reply = (await node.rpc<GetTaskReply>(coordinator, { type: "mr_get_task" }, { timeoutMs: rpcTimeoutMs })).body;
-      if (reply.type === "mr_task") {
-        // The work takes virtual time, so a crash or a pause can catch a task half done.
-        node.setTimer(duration(reply.task), () => finish(reply.task));
-        return;
-      }
-      if (reply.type === "mr_exit") node.cancel(poller);
-    } catch {
-      // The request or its reply was lost (or the coordinator is down): ask again at the next poll.
-    }
-    busy = false;
+    follow(await call({ type: "mr_get_task" }, 1));
   }
 
   const poller = node.every(options.pollMs, () => (busy ? undefined : askForWork()));
