@@ -8,7 +8,7 @@ export type { NodeContext, NodeHost, MessageHandler, RpcOptions, DurableStorage 
 export { copyBody, type Envelope, type MessageBody, type OutgoingBody } from "./message.js";
 export { ErrorCode, RpcError, errorBody, errorCodeName, isDefinite, type ErrorCodeName } from "./rpc-error.js";
 export { startNode, type RunningNode } from "./node-runtime.js";
-export { instantiate, withRecipe, programRecipe, PROGRAM_RECIPE, type NodeProgram, type NodeHandlers, type ProgramRecipe } from "./program.js";
+export { instantiate, type NodeProgram, type NodeHandlers } from "./program.js";
 export { memoryStorage } from "./storage.js";
 export { echoNode } from "./reference/echo.js";
 export { gossipBroadcastNode, type GossipOptions } from "./reference/gossip-broadcast.js";
@@ -19,3 +19,7 @@ export { mapReduceNode } from "./reference/mapreduce.js";
 export type { MapReduceOptions, MapReduceMistake } from "./reference/mapreduce-options.js";
 export { indexTerms, mapDocuments, partitionOf, reducePostings, sequentialInvertedIndex, type IndexDocument, type IndexEntries, type Posting } from "./reference/mapreduce-index.js";
 export { MAPREDUCE_LOG_PREFIX, type MapReduceLogLine } from "./reference/mapreduce-messages.js";
+export { startRaft, type Raft, type RaftOptions, type RaftStateMachine } from "./reference/raft.js";
+export { RaftLog, type RaftEntry } from "./reference/raft-log.js";
+export { serveThroughRaft, type ServeOptions as RaftServeOptions } from "./reference/raft-serve.js";
+export { raftNode, type RaftNodeOptions } from "./reference/raft-register.js";
