@@ -1,14 +1,23 @@
 import { PardisError, kernelInterruptSignal, seededRandom, type HistoryOperation, type MessageRecord, type Random, type RunEvent, type RunRecord } from "../core/index.js";
-import { copyBody, memoryStorage, startNode, type DurableStorage, type MessageBody, type NodeHost, type NodeProgram, type RunningNode } from "../node/index.js";
+import { copyBody, memoryStorage, startNode, type DurableStorage, type Envelope, type MessageBody, type NodeHost, type NodeProgram, type RunningNode } from "../node/index.js";
+import { seededRandoms } from "../core/random.js";
 import { progress as progressBar, type ProgressBar } from "../viz/progress.js";
 import { kernelBridge } from "../viz/kernel-bridge.js";
-import { EventQueue } from "./event-queue.js";
+import { Agenda } from "./agenda.js";
 import { drawSwarm, type Fault, type NetworkFaults } from "./faults.js";
 import { latencySampler } from "./latency.js";
 import { formatReplay, resolveSpec, type ResolvedSpec, type SimulationOptions } from "./options.js";
 import { Clients } from "./clients.js";
 
-/** Kinds of agenda entries. */
+/**
+ * Kinds of agenda entries, and what each keeps in the agenda's columns:
+ *   DELIVER         target: destination, aux: sender index, item: the envelope, extra: its record (when recorded)
+ *   TIMER           target: node, aux: the incarnation that set it (a timer of an earlier life never fires), item: the Timer
+ *   FAULT           item: the Fault
+ *   CLIENT_NEXT     target: the client's participant index
+ *   CLIENT_TIMEOUT  target: the client's participant index, aux: msg_id, item: the cancel handle
+ *   FINAL_READS     nothing
+ */
 const DELIVER = 0;
 const TIMER = 1;
 const FAULT = 2;
@@ -16,34 +25,21 @@ const CLIENT_NEXT = 3;
 const CLIENT_TIMEOUT = 4;
 const FINAL_READS = 5;
 
-interface SimEvent {
-  t: number;
-  seq: number;
-  readonly kind: number;
-  /** Participant index: a node (0..n-1) or a client (n..). */
-  readonly target: number;
-  /** The node incarnation that scheduled a timer (a timer of an earlier life never fires); a client timeout's msg_id; a message's sender index. */
-  readonly life: number;
-  /** A message's body (the sender's copy, made once by the node runtime). */
-  readonly body: MessageBody | undefined;
-  /** A message's record, when messages are recorded (faults on the way are written on it); undefined otherwise, so an unrecorded message costs no record. */
-  readonly message: MessageRecord | undefined;
-  /** Timers, faults and client events only: a message's entry leaves these out (a smaller object per message; handle() reads them by kind). */
-  readonly fn?: (() => void) | undefined;
-  readonly fault?: Fault | undefined;
-  cancelled?: boolean;
-  /** A timer's handle, for cancel. */
-  handle?: number;
+interface Timer {
+  readonly fire: () => void;
+  readonly handle: number;
+  cancelled: boolean;
 }
 
-/** Agenda entries are object literals of one shape (V8 allocates these faster than class instances with field initializers). */
-function simEvent(t: number, kind: number, target: number, life: number, fn: (() => void) | undefined, fault: Fault | undefined): SimEvent & { cancelled: boolean; handle: number } {
-  return { t, seq: 0, kind, target, life, body: undefined, message: undefined, fn, fault, cancelled: false, handle: 0 };
-}
+type AgendaItem = Envelope | Timer | Fault | { cancelled: boolean };
 
-/** A message in flight: the agenda entry is its envelope too (sender index, body, record), one object per message. */
-function deliveryEvent(t: number, dest: number, src: number, body: MessageBody, message: MessageRecord | undefined): SimEvent {
-  return { t, seq: 0, kind: DELIVER, target: dest, life: src, body, message };
+/** An agenda entry set aside while its node is paused (rare: the one place an entry becomes an object). */
+interface HeldEntry {
+  kind: number;
+  target: number;
+  aux: number;
+  item: AgendaItem | undefined;
+  extra: MessageRecord | undefined;
 }
 
 /** How often the run checks its abort signals, and how often it lets the event loop run (interrupts, progress). */
@@ -102,12 +98,12 @@ export async function simulate(program: NodeProgram, options: SimulationOptions 
 
 class Simulation {
   private readonly random: Random;
-  private readonly queue = new EventQueue<SimEvent>();
+  private readonly agenda = new Agenda<AgendaItem, MessageRecord>();
   private readonly replay: string;
   private now = 0;
   private nextMessageId = 0;
   private nextTimerHandle = 1;
-  private readonly timers = new Map<number, SimEvent>();
+  private readonly timers = new Map<number, Timer>();
   private asyncPending = false;
 
   private readonly n: number;
@@ -117,7 +113,7 @@ class Simulation {
   private readonly paused: boolean[];
   private readonly life: number[];
   private readonly skewMs: number[];
-  private readonly held: SimEvent[][];
+  private readonly held: HeldEntry[][];
   private readonly running: Array<RunningNode | undefined>;
   private readonly storages: Array<DurableStorage & { snapshot(): Record<string, unknown> }>;
   private readonly nodeRandoms: Random[];
@@ -149,7 +145,7 @@ class Simulation {
     this.replay = formatReplay(spec);
     this.random = seededRandom(spec.seed);
     // Node randomness is its own stream per node (seeded from the run's), so adding a node.random call in one node does not shift every network decision.
-    this.nodeRandoms = spec.nodes.map(() => seededRandom(this.random.int(0x7fffffff)));
+    this.nodeRandoms = seededRandoms(spec.nodes.map(() => this.random.int(0x7fffffff)));
     this.latency = latencySampler(spec.latency, this.random);
     if (spec.faults === "swarm" || !Array.isArray(spec.faults)) {
       const swarm = spec.faults === "swarm" ? { untilMs: spec.durationMs * 0.7 } : spec.faults.swarm;
@@ -170,11 +166,11 @@ class Simulation {
       random: sim.random,
       nodeIds: spec.nodes,
       history: sim.history,
-      wake: (k, afterMs) => sim.queue.push(simEvent(at(sim.now, afterMs), CLIENT_NEXT, sim.n + k, 0, undefined, undefined)),
+      wake: (k, afterMs) => sim.agenda.push(at(sim.now, afterMs), CLIENT_NEXT, sim.n + k, 0, undefined, undefined),
       armTimeout: (k, msgId, afterMs) => {
-        const ev = simEvent(at(sim.now, afterMs), CLIENT_TIMEOUT, sim.n + k, msgId, undefined, undefined);
-        sim.queue.push(ev);
-        return ev;
+        const handle = { cancelled: false };
+        sim.agenda.push(at(sim.now, afterMs), CLIENT_TIMEOUT, sim.n + k, msgId, handle, undefined);
+        return handle;
       },
       send: (k, dest, body) => sim.transmit(sim.n + k, dest, body),
     });
@@ -195,12 +191,12 @@ class Simulation {
   // ------------------------------------------------------------ the loop
 
   async run(): Promise<SimulationRun> {
-    for (const fault of this.schedule) this.queue.push(simEvent(fault.atMs, FAULT, -1, 0, undefined, fault));
+    for (const fault of this.schedule) this.agenda.push(fault.atMs, FAULT, -1, 0, fault, undefined);
     for (let i = 0; i < this.n; i++) this.boot(i);
     await this.drainAsync();
     this.clients?.start();
     const finalReadMs = this.clients?.finalReadMs;
-    if (finalReadMs !== undefined) this.queue.push(simEvent(finalReadMs, FINAL_READS, -1, 0, undefined, undefined));
+    if (finalReadMs !== undefined) this.agenda.push(finalReadMs, FINAL_READS, -1, 0, undefined, undefined);
 
     const signals = [this.options.signal, kernelInterruptSignal()].filter((s): s is AbortSignal => s !== undefined);
     const showProgress = this.options.progress ?? kernelBridge() !== undefined;
@@ -246,15 +242,15 @@ class Simulation {
 
   /** Handles up to `limit` events; stops early when node code left promise work, or when the run is over. */
   private steps(limit: number): { handled: number; ended: SimulationRun["ended"] | undefined } {
-    const queue = this.queue;
+    const agenda = this.agenda;
     const deadline = this.spec.durationMs;
     let handled = 0;
     while (handled < limit) {
-      if (queue.size === 0) return { handled, ended: "quiescent" };
-      if (queue.peekTime() > deadline) return { handled, ended: "deadline" };
-      const ev = queue.pop()!;
-      this.now = ev.t;
-      this.handle(ev);
+      if (agenda.size === 0) return { handled, ended: "quiescent" };
+      if (agenda.peekTime() > deadline) return { handled, ended: "deadline" };
+      agenda.pop();
+      this.now = agenda.t;
+      this.handle(agenda.kind, agenda.target, agenda.aux, agenda.item, agenda.extra);
       handled++;
       if (this.asyncPending) break;
     }
@@ -281,18 +277,18 @@ class Simulation {
     }
   }
 
-  private handle(ev: SimEvent): void {
-    switch (ev.kind) {
+  private handle(kind: number, target: number, aux: number, item: AgendaItem | undefined, extra: MessageRecord | undefined): void {
+    switch (kind) {
       case DELIVER:
-        return this.deliver(ev);
+        return this.deliver(target, aux, item as Envelope, extra);
       case TIMER:
-        return this.fireTimer(ev);
+        return this.fireTimer(target, aux, item as Timer);
       case FAULT:
-        return this.applyFault(ev.fault!);
+        return this.applyFault(item as Fault);
       case CLIENT_NEXT:
-        return this.clients!.next(ev.target - this.n);
+        return this.clients!.next(target - this.n);
       case CLIENT_TIMEOUT:
-        if (!ev.cancelled) this.clients!.timeout(ev.target - this.n, ev.life);
+        if (!(item as { cancelled: boolean }).cancelled) this.clients!.timeout(target - this.n, aux);
         return;
       case FINAL_READS:
         return this.clients!.queueFinalReads();
@@ -303,71 +299,76 @@ class Simulation {
 
   private boot(i: number): void {
     const life = this.life[i]!;
-    const id = this.ids[i]!;
     const sim = this;
-    const alive = () => sim.life[i] === life && sim.up[i]!;
+    const alive = () => sim.isAlive(i, life);
     const storage = this.storages[i]!;
-    const host: NodeHost = {
-      id,
-      nodeIds: this.spec.nodes,
-      random: this.nodeRandoms[i]!,
-      // A zombie (code of an earlier life still running in a promise chain) can neither send nor write.
-      storage: {
-        get: (key) => storage.get(key),
-        has: (key) => storage.has(key),
-        keys: () => storage.keys(),
-        set: (key, value) => {
-          if (alive()) storage.set(key, value);
-        },
-        delete: (key) => (alive() ? storage.delete(key) : false),
+    // A zombie (code of an earlier life still running in a promise chain) can neither send nor write.
+    const guarded: DurableStorage = {
+      get: (key) => storage.get(key),
+      has: (key) => storage.has(key),
+      keys: () => storage.keys(),
+      set: (key, value) => {
+        if (alive()) storage.set(key, value);
       },
-      // The alive check written out (not via alive()): this runs once per message sent.
-      transmit: (dest, body) => {
-        if (sim.life[i] === life && sim.up[i]) sim.transmit(i, dest, body);
-      },
-      now: () => sim.now + sim.skewMs[i]!,
-      schedule: (delayMs, fire) => sim.scheduleTimer(i, life, delayMs, fire),
-      unschedule: (handle) => sim.cancelTimer(handle),
-      log: (text) => {
-        if (alive() && sim.options.recordLogs !== false) sim.events.push({ atMs: sim.now, kind: "log", node: id, detail: text });
-      },
-      fail: (error) => {
-        if (alive()) sim.crash(i, `threw: ${describeError(error)}`);
-      },
-      asyncWork: () => {
-        sim.asyncPending = true;
-      },
+      delete: (key) => (alive() ? storage.delete(key) : false),
     };
-    this.running[i] = startNode(this.program, host);
+    this.running[i] = startNode(this.program, new SimHost(this, i, life, this.ids[i]!, this.spec.nodes, this.nodeRandoms[i]!, guarded));
   }
 
-  private scheduleTimer(i: number, life: number, delayMs: number, fire: () => void): number {
+  // ------------------------------------------------------------ what a node's host asks of the simulation (SimHost)
+
+  isAlive(i: number, life: number): boolean {
+    return this.life[i] === life && this.up[i]!;
+  }
+
+  /** A node's send: dropped when it comes from an earlier life, or a crashed node. */
+  transmitFrom(i: number, life: number, dest: string, body: MessageBody): void {
+    if (this.life[i] === life && this.up[i]) this.transmit(i, dest, body);
+  }
+
+  nodeNow(i: number): number {
+    return this.now + this.skewMs[i]!;
+  }
+
+  nodeLog(i: number, life: number, text: string): void {
+    if (this.isAlive(i, life) && this.options.recordLogs !== false) this.events.push({ atMs: this.now, kind: "log", node: this.ids[i]!, detail: text });
+  }
+
+  nodeFailed(i: number, life: number, error: unknown): void {
+    if (this.isAlive(i, life)) this.crash(i, `threw: ${describeError(error)}`);
+  }
+
+  noteAsyncWork(): void {
+    this.asyncPending = true;
+  }
+
+  scheduleTimer(i: number, life: number, delayMs: number, fire: () => void): number {
     const handle = this.nextTimerHandle++;
-    const ev = simEvent(at(this.now, Math.max(0, delayMs)), TIMER, i, life, fire, undefined);
-    ev.handle = handle;
-    this.timers.set(handle, ev);
-    this.queue.push(ev);
+    const timer: Timer = { fire, handle, cancelled: false };
+    this.timers.set(handle, timer);
+    this.agenda.push(at(this.now, Math.max(0, delayMs)), TIMER, i, life, timer, undefined);
     return handle;
   }
 
-  private cancelTimer(handle: number): void {
-    const ev = this.timers.get(handle);
-    if (ev === undefined) return;
-    ev.cancelled = true;
+  cancelTimer(handle: number): void {
+    const timer = this.timers.get(handle);
+    if (timer === undefined) return;
+    timer.cancelled = true;
     this.timers.delete(handle);
   }
 
-  private fireTimer(ev: SimEvent): void {
-    const i = ev.target;
-    if (this.paused[i] && !ev.cancelled && ev.life === this.life[i] && this.up[i]) {
+  // ------------------------------------------------------------ the simulation's own
+
+  private fireTimer(i: number, life: number, timer: Timer): void {
+    if (this.paused[i] && !timer.cancelled && life === this.life[i] && this.up[i]) {
       // Held, not fired: it stays cancellable, because a message held with it
       // may be handled first at resume and cancel it.
-      this.held[i]!.push(ev);
+      this.held[i]!.push({ kind: TIMER, target: i, aux: life, item: timer, extra: undefined });
       return;
     }
-    this.timers.delete(ev.handle!);
-    if (ev.cancelled || ev.life !== this.life[i] || !this.up[i]) return;
-    ev.fn!();
+    this.timers.delete(timer.handle);
+    if (timer.cancelled || life !== this.life[i] || !this.up[i]) return;
+    timer.fire();
   }
 
   private crash(i: number, detail?: string): void {
@@ -413,7 +414,7 @@ class Simulation {
       case "crash":
         this.crash(nodeIndex);
         if (fault.restartAfterMs !== undefined) {
-          this.queue.push(simEvent(this.now + fault.restartAfterMs, FAULT, -1, 0, undefined, { atMs: this.now + fault.restartAfterMs, fault: "restart", node: fault.node }));
+          this.agenda.push(this.now + fault.restartAfterMs, FAULT, -1, 0, { atMs: this.now + fault.restartAfterMs, fault: "restart", node: fault.node }, undefined);
         }
         return;
       case "restart":
@@ -423,7 +424,7 @@ class Simulation {
         this.paused[nodeIndex] = true;
         this.events.push({ atMs: this.now, kind: "pause", node: fault.node });
         if (fault.resumeAfterMs !== undefined) {
-          this.queue.push(simEvent(this.now + fault.resumeAfterMs, FAULT, -1, 0, undefined, { atMs: this.now + fault.resumeAfterMs, fault: "resume", node: fault.node }));
+          this.agenda.push(this.now + fault.resumeAfterMs, FAULT, -1, 0, { atMs: this.now + fault.resumeAfterMs, fault: "resume", node: fault.node }, undefined);
         }
         return;
       case "resume": {
@@ -431,10 +432,7 @@ class Simulation {
         this.paused[nodeIndex] = false;
         this.events.push({ atMs: this.now, kind: "resume", node: fault.node });
         // What arrived while paused is handled now, in arrival order (the process wakes up to a full inbox).
-        for (const ev of this.held[nodeIndex]!) {
-          ev.t = this.now;
-          this.queue.push(ev);
-        }
+        for (const entry of this.held[nodeIndex]!) this.agenda.push(this.now, entry.kind, entry.target, entry.aux, entry.item, entry.extra);
         this.held[nodeIndex] = [];
         return;
       }
@@ -468,7 +466,8 @@ class Simulation {
       this.stats.lost++;
       return;
     }
-    this.queue.push(deliveryEvent(at(this.now, this.delay(betweenNodes)), d, src, body, record));
+    // The envelope the receiver gets is made here and rides the agenda as the entry's item: no other object per message.
+    this.agenda.push(at(this.now, this.delay(betweenNodes)), DELIVER, d, src, { src: this.ids[src]!, dest: this.ids[d]!, body }, record);
     if (betweenNodes && this.duplicateP > 0 && this.random.next() < this.duplicateP) {
       const copyId = this.nextMessageId++;
       const copyBodyValue = copyBody(body);
@@ -478,7 +477,7 @@ class Simulation {
         this.messages.push(copy);
       }
       this.stats.duplicated++;
-      this.queue.push(deliveryEvent(at(this.now, this.delay(betweenNodes)), d, src, copyBodyValue, copy));
+      this.agenda.push(at(this.now, this.delay(betweenNodes)), DELIVER, d, src, { src: this.ids[src]!, dest: this.ids[d]!, body: copyBodyValue }, copy);
     }
   }
 
@@ -488,38 +487,76 @@ class Simulation {
     return ms;
   }
 
-  /** Marks why a recorded message never arrived (the first reason wins: a duplicate keeps its "duplicate"). */
-  private drop(ev: SimEvent, fault: "crashed" | "partition"): void {
-    if (ev.message !== undefined) ev.message.fault ??= fault;
-  }
-
-  private deliver(ev: SimEvent): void {
-    const d = ev.target;
+  private deliver(d: number, s: number, envelope: Envelope, record: MessageRecord | undefined): void {
     if (!this.up[d]) {
-      this.drop(ev, "crashed");
+      // Why a recorded message never arrived: the first reason wins (a duplicate keeps its "duplicate").
+      if (record !== undefined) record.fault ??= "crashed";
       this.stats.droppedAtCrashedNode++;
       return;
     }
-    const s = ev.life;
     const n = this.n;
     if (d < n && s < n) {
       const groupOf = this.groupOf;
       const blocked = this.blocked;
       if ((groupOf !== undefined && groupOf[s] !== groupOf[d]) || (blocked !== undefined && blocked[s * n + d] === 1)) {
-        this.drop(ev, "partition");
+        if (record !== undefined) record.fault ??= "partition";
         this.stats.droppedByPartition++;
         return;
       }
     }
     if (this.paused[d]) {
-      this.held[d]!.push(ev);
+      this.held[d]!.push({ kind: DELIVER, target: d, aux: s, item: envelope, extra: record });
       return;
     }
-    if (ev.message !== undefined) ev.message.deliveredMs = this.now;
+    if (record !== undefined) record.deliveredMs = this.now;
     this.stats.delivered++;
-    const body = ev.body!;
-    if (d >= n) return this.clients!.receive(d - n, body);
-    this.running[d]!.deliver({ src: this.ids[s]!, dest: this.ids[d]!, body });
+    if (d >= n) return this.clients!.receive(d - n, envelope.body);
+    this.running[d]!.deliver(envelope);
+  }
+}
+
+/**
+ * What a node's runtime calls: a class with prototype methods (not a literal of
+ * closures per node), so a send from any of a thousand nodes goes through
+ * shared code and one small object per node.
+ */
+class SimHost implements NodeHost {
+  constructor(
+    private readonly sim: Simulation,
+    private readonly index: number,
+    private readonly life: number,
+    readonly id: string,
+    readonly nodeIds: readonly string[],
+    readonly random: Random,
+    readonly storage: DurableStorage,
+  ) {}
+
+  transmit(dest: string, body: MessageBody): void {
+    this.sim.transmitFrom(this.index, this.life, dest, body);
+  }
+
+  now(): number {
+    return this.sim.nodeNow(this.index);
+  }
+
+  schedule(delayMs: number, fire: () => void): number {
+    return this.sim.scheduleTimer(this.index, this.life, delayMs, fire);
+  }
+
+  unschedule(handle: number): void {
+    this.sim.cancelTimer(handle);
+  }
+
+  log(text: string): void {
+    this.sim.nodeLog(this.index, this.life, text);
+  }
+
+  fail(error: unknown): void {
+    this.sim.nodeFailed(this.index, this.life, error);
+  }
+
+  asyncWork(): void {
+    this.sim.noteAsyncWork();
   }
 }
 
