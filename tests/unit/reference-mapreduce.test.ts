@@ -8,7 +8,7 @@
  * seed, and the replay line reproduces the verdict exactly.
  */
 import { describe, expect, test } from "vitest";
-import { checkInvertedIndex, mapReduceNode, simulate, type MapReduceOptions, type MessageRecord, type SimulationSpec } from "../../runtime/index.js";
+import { checkInvertedIndex, indexTerms, mapReduceNode, partitionOf, simulate, type MapReduceOptions, type MessageRecord, type SimulationSpec } from "../../runtime/index.js";
 
 /** 24 documents of six words from a 40-word vocabulary, so most terms are in several documents and several reduce buckets. */
 const VOCABULARY = (
@@ -114,6 +114,13 @@ describe("MapReduce inverted index", () => {
     expect(failure, `${mistake} should fail on some seed`).toBeDefined();
     const again = await simulate(broken, { replay: failure!.replay });
     expect(checkInvertedIndex(again.record, { documents }).message).toBe(failure!.message);
+  });
+
+  test("terms are lower-cased runs of letters and digits, once per document, and a term always goes to the same reduce task", () => {
+    expect(indexTerms("The fox, the FOX; naïve café 42-x")).toEqual(["the", "fox", "naïve", "café", "42", "x"]);
+    const buckets = VOCABULARY.map((term) => partitionOf(term, 3));
+    expect(VOCABULARY.map((term) => partitionOf(term, 3))).toEqual(buckets);
+    expect(new Set(buckets)).toEqual(new Set([0, 1, 2]));
   });
 
   test("bad options fail when the node is made, saying what was expected", () => {

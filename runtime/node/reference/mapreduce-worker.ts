@@ -10,9 +10,10 @@ const REPORT_ATTEMPTS = 3;
 /**
  * A worker: while idle, asks the coordinator for a task every `pollMs`; runs
  * it (taking `workMs` per document or per 10 postings of virtual time, so a
- * task can be caught by a crash or a pause); reports the output. It keeps no
- * state between tasks, volatile or durable: whatever a crash interrupts, the
- * coordinator hands to someone else after the timeout.
+ * task can be caught by a crash or a pause); reports the output, and the
+ * reply is its next task. It keeps no state between tasks, volatile or
+ * durable: whatever a crash interrupts, the coordinator hands to someone else
+ * after the timeout.
  */
 export function runWorker(node: NodeContext, options: ResolvedMapReduceOptions, coordinator: string): void {
   const rpcTimeoutMs = Math.max(50, 5 * options.pollMs);
