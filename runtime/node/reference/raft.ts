@@ -33,12 +33,24 @@ export interface RaftStateMachine {
 /** What a service built on Raft sees. */
 export interface Raft {
   /**
-   * Appends a command to the log if this node leads, and resolves with what
-   * the state machine returned once it is committed and applied here.
-   * Undefined when this node does not lead (ask `leader`). A request `id`
-   * already applied is not applied again: its first result comes back.
+   * Appends a command to the log if this node leads, and calls `onApplied`
+   * with what the state machine returned once it is committed and applied
+   * here (never, if this node loses the entry to a new leader). Returns false,
+   * appending nothing, when this node does not lead (ask `leader`). A request
+   * `id` already applied is not applied again: its first result comes back.
+   *
+   * A callback rather than a promise: a promise this node resolves itself
+   * would run its continuation whenever the world next drains promise work,
+   * not at the commit's virtual instant.
    */
-  submit(command: unknown, id: string): Promise<unknown> | undefined;
+  submit(command: unknown, id: string, onApplied: (result: unknown) => void): boolean;
+  /**
+   * Calls `onApplied` when this node applies the request `id` (at once if it
+   * already has), whoever appended it: a follower that forwarded a request
+   * learns its result from its own state machine. The returned function
+   * stops waiting.
+   */
+  whenApplied(id: string, onApplied: (result: unknown) => void): () => void;
   /** A request id unique across nodes and restarts (node, incarnation, counter). */
   newRequestId(): string;
   readonly isLeader: boolean;
@@ -255,15 +267,27 @@ export function startRaft(node: NodeContext, machine: RaftStateMachine, options:
   resetElectionTimer();
 
   return {
-    submit(command, id) {
-      if (role !== "leader") return undefined;
-      if (results.has(id)) return Promise.resolve(results.get(id));
-      return new Promise((resolve) => {
-        waiting.set(id, resolve);
-        log.append({ term: log.currentTerm, id, command } satisfies RaftEntry);
-        advanceLeaderCommit(); // a cluster of one commits at once
-        for (const peer of node.peers) sendAppend(peer);
-      });
+    submit(command, id, onApplied) {
+      if (role !== "leader") return false;
+      if (results.has(id)) {
+        onApplied(results.get(id));
+        return true;
+      }
+      waiting.set(id, onApplied);
+      log.append({ term: log.currentTerm, id, command } satisfies RaftEntry);
+      advanceLeaderCommit(); // a cluster of one commits at once
+      for (const peer of node.peers) sendAppend(peer);
+      return true;
+    },
+    whenApplied(id, onApplied) {
+      if (results.has(id)) {
+        onApplied(results.get(id));
+        return () => {};
+      }
+      waiting.set(id, onApplied);
+      return () => {
+        if (waiting.get(id) === onApplied) waiting.delete(id);
+      };
     },
     newRequestId: () => `${node.id}.${incarnation}.${++requestCounter}`,
     get isLeader() {
