@@ -11,3 +11,4 @@ export * from "./explore/index.js";
 export * from "./node/index.js";
 export * from "./sim/index.js";
 export * from "./check/index.js";
+export * from "./net/index.js";

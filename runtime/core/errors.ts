@@ -15,7 +15,14 @@ export type PardisErrorCode =
   | "rpc-error"
   | "sim-invalid-options"
   | "sim-runaway"
-  | "sim-interrupted";
+  | "sim-interrupted"
+  | "net-invalid-options"
+  | "net-start-failed"
+  | "net-message-invalid"
+  | "net-message-too-large"
+  | "net-unknown-node"
+  | "net-stopped"
+  | "net-interrupted";
 
 export class PardisError extends Error {
   override name = "PardisError";

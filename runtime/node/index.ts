@@ -8,7 +8,7 @@ export type { NodeContext, NodeHost, MessageHandler, RpcOptions, DurableStorage 
 export { copyBody, type Envelope, type MessageBody, type OutgoingBody } from "./message.js";
 export { ErrorCode, RpcError, errorBody, errorCodeName, isDefinite, type ErrorCodeName } from "./rpc-error.js";
 export { startNode, type RunningNode } from "./node-runtime.js";
-export { instantiate, type NodeProgram, type NodeHandlers } from "./program.js";
+export { instantiate, withRecipe, programRecipe, PROGRAM_RECIPE, type NodeProgram, type NodeHandlers, type ProgramRecipe } from "./program.js";
 export { memoryStorage } from "./storage.js";
 export { echoNode } from "./reference/echo.js";
 export { gossipBroadcastNode, type GossipOptions } from "./reference/gossip-broadcast.js";

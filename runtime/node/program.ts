@@ -32,3 +32,30 @@ export function handlerMethod(target: object | undefined, type: string): Message
   const candidate = (target as Record<string, unknown>)[type];
   return typeof candidate === "function" && type !== "constructor" ? (candidate.bind(target) as MessageHandler) : undefined;
 }
+
+/**
+ * How a program made by a factory (`gossipBroadcastNode({ intervalMs: 50 })`)
+ * is rebuilt in another process: the factory's export name in the `pardis`
+ * package and its arguments (plain data). A real cluster ships programs to node
+ * processes; a closure cannot cross a process boundary, but this can.
+ */
+export interface ProgramRecipe {
+  module: "pardis";
+  name: string;
+  /** The factory's arguments; absent when the export is the program itself (echoNode). */
+  args?: unknown[];
+}
+
+export const PROGRAM_RECIPE = Symbol.for("pardis.program.recipe");
+
+/** Tags a factory-made program with its recipe, so a real cluster can ship it. */
+export function withRecipe<P extends NodeProgram>(program: P, name: string, args?: unknown[]): P {
+  const recipe: ProgramRecipe = args === undefined ? { module: "pardis", name } : { module: "pardis", name, args };
+  Object.defineProperty(program, PROGRAM_RECIPE, { value: recipe });
+  return program;
+}
+
+/** The recipe of a factory-made program, if it has one. */
+export function programRecipe(program: NodeProgram): ProgramRecipe | undefined {
+  return (program as unknown as Record<symbol, ProgramRecipe | undefined>)[PROGRAM_RECIPE];
+}

@@ -5,18 +5,15 @@
  * result or the error as data plus the times and the worker index the trace
  * needs. Kept small on purpose: every line here runs once per task.
  */
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import { inspect } from "node:util";
 import vm from "node:vm";
 import { BroadcastChannel, workerData } from "node:worker_threads";
+import { installShippedGlobals } from "./shipped-globals.js";
 import {
   BOARD_NEXT_WORKER,
   BOARD_SLOTS,
   BOARD_STARTED_BASE_F64,
   BOARD_TASK_BASE,
-  LOOP_GUARD_NAME,
-  LOOP_TICKS_NAME,
   REPLY_MISSING_CODE,
   REPLY_OK,
   REPLY_THREW,
@@ -61,21 +58,10 @@ process.on("unhandledRejection", (reason) => {
   output.write("stderr", `Unhandled promise rejection in a pool worker: ${text}\n`);
 });
 
-const globals = globalThis as Record<string, unknown>;
 // Loop guards were compiled into the learner's function by the kernel. In a
 // pool worker there is no interrupt flag to read: an interrupt terminates the
 // worker. The guard still shows output of a loop that prints and then spins.
-globals[LOOP_GUARD_NAME] = () => output.flushIfDue();
-globals[LOOP_TICKS_NAME] = 0;
-const fromNotebook = createRequire(join(data.cwd, "__pool_worker__.js"));
-const fromPardis = createRequire(join(data.pardisRoot, "package.json"));
-globals.require = Object.assign(
-  (id: string) => (id === "pardis" || id.startsWith("pardis/") ? fromPardis(id) : fromNotebook(id)),
-  { resolve: fromNotebook.resolve, cache: fromNotebook.cache },
-);
-// What TypeScript's CommonJS output calls for `await import("x")` inside a function.
-globals.__importDefault = (mod: any) => (mod && mod.__esModule ? mod : { default: mod });
-globals.__importStar = (mod: any) => (mod && (mod.__esModule || Object.prototype.toString.call(mod) === "[object Module]") ? mod : { ...mod, default: mod });
+installShippedGlobals({ cwd: data.cwd, pardisRoot: data.pardisRoot, loopGuard: () => output.flushIfDue() });
 
 // Shared primitives lose their prototypes in structured clone; runtime/sync
 // puts them back. Optional so that pools work before and without that module.

@@ -1,4 +1,5 @@
 import type { NodeContext } from "../context.js";
+import { withRecipe } from "../program.js";
 
 export interface FailureDetectorOptions {
   /** How often a node sends a heartbeat to every peer. @default 20 */
@@ -92,9 +93,9 @@ export function heartbeatFailureDetector(node: NodeContext, options: FailureDete
 
 /** The detector as a node of its own: it logs "suspect <peer>" and "trust <peer>", which the tests and the Lamport diagram read. */
 export function failureDetectorNode(options: FailureDetectorOptions = {}) {
-  return (node: NodeContext): void => {
+  return withRecipe((node: NodeContext): void => {
     const detector = heartbeatFailureDetector(node, options);
     detector.onChange((peer, isSuspected) => node.log(isSuspected ? "suspect" : "trust", peer));
     node.on("suspects", () => ({ type: "suspects_ok", suspected: detector.suspected() }));
-  };
+  }, "failureDetectorNode", [options]);
 }

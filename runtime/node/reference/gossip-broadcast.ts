@@ -1,4 +1,5 @@
 import type { NodeContext } from "../context.js";
+import { withRecipe } from "../program.js";
 
 export interface GossipOptions {
   /** How often each node pushes what it knows to its peers. @default 100 */
@@ -15,7 +16,7 @@ export interface GossipOptions {
  */
 export function gossipBroadcastNode(options: GossipOptions = {}) {
   const intervalMs = options.intervalMs ?? 100;
-  return (node: NodeContext): void => {
+  return withRecipe((node: NodeContext): void => {
     const seen = new Set<number>(node.storage.get<number[]>("messages") ?? []);
     /** Per peer: messages the peer has confirmed it has (and, being durable, still has after a restart). */
     const known = new Map<string, Set<number>>(node.peers.map((p) => [p, new Set<number>()]));
@@ -45,5 +46,5 @@ export function gossipBroadcastNode(options: GossipOptions = {}) {
         if (missing.length > 0) node.send(peer, { type: "gossip", messages: missing });
       }
     });
-  };
+  }, "gossipBroadcastNode", [options]);
 }

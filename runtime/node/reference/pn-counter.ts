@@ -1,4 +1,5 @@
 import type { NodeContext } from "../context.js";
+import { withRecipe } from "../program.js";
 
 export interface PnCounterOptions {
   /** How often each node sends its whole state to every peer. @default 50 */
@@ -38,7 +39,7 @@ interface CounterState {
 export function pnCounterNode(options: PnCounterOptions = {}) {
   const intervalMs = options.intervalMs ?? 50;
   const shared = options.entries === "shared";
-  return (node: NodeContext): void => {
+  return withRecipe((node: NodeContext): void => {
     const state: CounterState = node.storage.get<CounterState>("counter") ?? { p: {}, n: {} };
     const save = () => node.storage.set("counter", state);
     const total = (side: Record<string, number>) => Object.values(side).reduce((a, b) => a + b, 0);
@@ -66,5 +67,5 @@ export function pnCounterNode(options: PnCounterOptions = {}) {
     node.every(intervalMs, () => {
       for (const peer of node.peers) node.send(peer, { type: "counter_state", p: state.p, n: state.n });
     });
-  };
+  }, "pnCounterNode", [options]);
 }

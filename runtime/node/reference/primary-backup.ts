@@ -1,4 +1,5 @@
 import type { NodeContext } from "../context.js";
+import { withRecipe } from "../program.js";
 import type { Envelope } from "../message.js";
 import { ErrorCode, RpcError, errorBody } from "../rpc-error.js";
 import { heartbeatFailureDetector } from "./failure-detector.js";
@@ -69,7 +70,7 @@ type ReplicaMessage =
 export function primaryBackupNode(options: PrimaryBackupOptions = {}) {
   const checkpointEvery = options.checkpointEvery ?? 10;
   const heartbeatMs = options.heartbeatMs ?? 20;
-  return (node: NodeContext): void => {
+  return withRecipe((node: NodeContext): void => {
     const restarted = node.storage.has("view");
     /** Which life of this node this is: forwarded requests carry it, since msg_ids start over after a restart. */
     const incarnation = (node.storage.get<number>("incarnation") ?? 0) + 1;
@@ -229,5 +230,5 @@ export function primaryBackupNode(options: PrimaryBackupOptions = {}) {
       saveCheckpoint();
       return { type: "replicate_ok" };
     });
-  };
+  }, "primaryBackupNode", [options]);
 }

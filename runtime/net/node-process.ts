@@ -1,0 +1,111 @@
+/**
+ * One OS process running one incarnation of a node, and the faults a
+ * controller applies to it with signals: crash (SIGKILL), pause (SIGSTOP) and
+ * resume (SIGCONT). Each node process leads a process group of its own, so a
+ * signal reaches whatever the node's code started too, and Jupyter's SIGINT
+ * to the kernel's group (an interrupt) never reaches the nodes. Its stdin is a
+ * pipe from here: when this process dies, however it dies, the node sees the
+ * pipe close and exits (a paused node is killed by the kernel's reaper, which
+ * knows its pid; see kernel/reaper.ts).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CONFIG_ENV, type NodeConfig } from "./control.js";
+
+export type ProcessState = "running" | "paused" | "exited";
+
+/** node-main.js beside this file once compiled; from the TypeScript sources (tests), the compiled copy in dist/. */
+function nodeMainPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const beside = join(here, "node-main.js");
+  if (existsSync(beside)) return beside;
+  return join(here, "..", "..", "dist", "runtime", "net", "node-main.js");
+}
+
+/** Splits a stream into lines (a chunk may end mid-line). */
+function onLines(stream: NodeJS.ReadableStream | null, line: (text: string) => void): void {
+  let rest = "";
+  stream?.setEncoding?.("utf8");
+  stream?.on("data", (chunk: string) => {
+    const parts = (rest + chunk).split("\n");
+    rest = parts.pop()!;
+    for (const part of parts) line(part);
+  });
+  stream?.on("end", () => {
+    if (rest !== "") line(rest);
+    rest = "";
+  });
+}
+
+export class NodeProcess {
+  readonly child: ChildProcess;
+  #state: ProcessState = "running";
+  /** Settles when the process has exited, with its exit code or signal. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(
+    readonly config: NodeConfig,
+    output: (stream: "stdout" | "stderr", line: string) => void,
+  ) {
+    this.child = spawn(process.execPath, [nodeMainPath()], {
+      env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config) },
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
+    this.child.stdin?.on("error", () => undefined);
+    onLines(this.child.stdout, (line) => output("stdout", line));
+    onLines(this.child.stderr, (line) => output("stderr", line));
+    this.exited = new Promise((resolve) => {
+      this.child.once("exit", (code, signal) => {
+        this.#state = "exited";
+        resolve({ code, signal });
+      });
+      this.child.once("error", () => {
+        this.#state = "exited";
+        resolve({ code: null, signal: null });
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get state(): ProcessState {
+    return this.#state;
+  }
+
+  #signal(signal: NodeJS.Signals): void {
+    const pid = this.child.pid;
+    if (pid === undefined || this.#state === "exited") return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
+  /** SIGKILL to the node's whole process group; resolves once the node process is gone. */
+  async kill(): Promise<void> {
+    this.#signal("SIGKILL");
+    await this.exited;
+  }
+
+  pause(): void {
+    if (this.#state !== "running") return;
+    this.#signal("SIGSTOP");
+    this.#state = "paused";
+  }
+
+  resume(): void {
+    if (this.#state !== "paused") return;
+    this.#signal("SIGCONT");
+    this.#state = "running";
+  }
+}
