@@ -1,5 +1,7 @@
 /**
- * The simulator's agenda: a binary min-heap on (time, sequence). The sequence
+ * A binary min-heap of event objects on (time, sequence), kept as a public
+ * building block (the simulator's own agenda is runtime/sim/agenda.ts, which
+ * keeps an entry's fields in slot columns instead of an object). The sequence
  * number breaks ties in scheduling order, which is what makes two runs with the
  * same seed pop events in the same order.
  *
