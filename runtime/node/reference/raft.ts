@@ -27,7 +27,8 @@ export interface RaftOptions {
 
 /** The replicated state machine Raft drives: `apply` runs each committed command once, in log order, on every node. It must be deterministic. */
 export interface RaftStateMachine {
-  apply(command: unknown, index: number): unknown;
+  /** `id` is the request's id (unique in the cluster), `index` its position in the log. */
+  apply(command: unknown, index: number, id: string): unknown;
 }
 
 /** What a service built on Raft sees. */
@@ -187,7 +188,7 @@ export function startRaft(node: NodeContext, machine: RaftStateMachine, options:
       lastApplied++;
       const entry = log.entry(lastApplied);
       if (entry.id === "") continue; // a leader's no-op
-      const result = results.has(entry.id) ? results.get(entry.id) : machine.apply(entry.command, lastApplied);
+      const result = results.has(entry.id) ? results.get(entry.id) : machine.apply(entry.command, lastApplied, entry.id);
       results.set(entry.id, result);
       const resolve = waiting.get(entry.id);
       waiting.delete(entry.id);
