@@ -43,3 +43,4 @@ export {
   type IndexOutputObservation,
   type IndexDoneObservation,
 } from "./inverted-index.js";
+export { checkLedger, ledgerObservations, type BlockObservation } from "./ledger.js";

@@ -23,3 +23,7 @@ export { startRaft, type Raft, type RaftOptions, type RaftStateMachine } from ".
 export { RaftLog, type RaftEntry } from "./reference/raft-log.js";
 export { serveThroughRaft, type ServeOptions as RaftServeOptions } from "./reference/raft-serve.js";
 export { raftNode, type RaftNodeOptions } from "./reference/raft-register.js";
+export { ledgerNode, DEFAULT_ACCOUNTS, type LedgerOptions } from "./reference/ledger.js";
+export { LedgerState, type LedgerRequest } from "./reference/ledger-state.js";
+export { blockHash, sealBlock, genesisBlock, GENESIS_PREV_HASH, LEDGER_LOG_PREFIX, type LedgerBlock, type LedgerTransfer } from "./reference/ledger-chain.js";
+export { transferClient, type TransferClientOptions, type TransferOutcome } from "./reference/ledger-client.js";
