@@ -10,9 +10,10 @@
  */
 import * as zmq from "zeromq";
 import { seededRandom, type HistoryOperation } from "../core/index.js";
-import type { MessageBody } from "../node/index.js";
+import { ErrorCode, RpcError, type MessageBody, type OutgoingBody } from "../node/index.js";
 import { Clients } from "../sim/clients.js";
 import type { Workload } from "../sim/workload.js";
+import { handshake } from "./handshake.js";
 import { Outbound } from "./outbound.js";
 import type { RecordBuilder } from "./record-builder.js";
 import { decodeMessage, encodeMessage, type WireMessage } from "./wire.js";
@@ -27,15 +28,20 @@ export interface ClusterClientsOptions {
   now: () => number;
 }
 
+/** The client id of requests made by hand (cluster.request); workload clients are c1, c2, ... */
+const HAND_CLIENT = "c0";
+
 const PUSH_OPTIONS = { linger: 0, immediate: true, sendTimeout: 0, sendHighWaterMark: 10_000, reconnectInterval: 20, reconnectMaxInterval: 500 };
 
 export class ClusterClients {
   readonly #inbox = new zmq.Pull({ linger: 0 });
-  readonly #links = new Map<string, { address: string; socket: zmq.Push; out: Outbound }>();
+  readonly #links = new Map<string, { address: string; socket: zmq.Push; out: Outbound; connected: (timeoutMs: number) => Promise<boolean> }>();
   #clients: Clients | undefined;
   #runStartMs = 0;
   #firstOp = 0;
   #seq = 0;
+  readonly #requests = new Map<number, { resolve: (body: MessageBody) => void; reject: (error: Error) => void; timer: NodeJS.Timeout; request: OutgoingBody; node: string }>();
+  #nextRequestId = 1;
   #runs = 0;
 
   constructor(private readonly options: ClusterClientsOptions) {}
@@ -60,12 +66,18 @@ export class ClusterClients {
       link.socket.close();
     }
     const socket = new zmq.Push(PUSH_OPTIONS);
+    const connected = handshake(socket);
     socket.connect(address);
     const out = new Outbound(socket, (frame) => {
       const message = JSON.parse(String(frame)) as WireMessage;
       this.options.builder.received(message.dest, [[message.src, 0, message.q, message.body.type, this.options.now(), "unreachable"]]);
     });
-    this.#links.set(node, { address, socket, out });
+    this.#links.set(node, { address, socket, out, connected });
+  }
+
+  /** Resolves once the link to `node` works (or after `timeoutMs`). */
+  async connected(node: string, timeoutMs: number): Promise<void> {
+    await this.#links.get(node)?.connected(timeoutMs);
   }
 
   #arrived(frame: Buffer): void {
@@ -77,9 +89,33 @@ export class ClusterClients {
       return;
     }
     this.options.builder.received(message.dest, [[message.src, message.i, message.q, message.body.type, this.options.now(), ""]]);
+    if (message.dest === HAND_CLIENT) return this.#answered(message.body);
     const clients = this.#clients;
     const k = clients?.ids.indexOf(message.dest) ?? -1;
     if (clients !== undefined && k >= 0) clients.receive(k, message.body);
+  }
+
+  /** Sends one request to a node as client c0 and resolves with the reply's body (rejects with an RpcError on an error reply or timeout). */
+  request(node: string, body: OutgoingBody, timeoutMs: number): Promise<MessageBody> {
+    const msgId = this.#nextRequestId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#requests.delete(msgId);
+        reject(new RpcError(ErrorCode.timeout, `no reply within ${timeoutMs} ms`, node, body));
+      }, timeoutMs);
+      this.#requests.set(msgId, { resolve, reject, timer, request: body, node });
+      this.options.builder.clients.add(HAND_CLIENT);
+      this.#send(HAND_CLIENT, node, { ...body, msg_id: msgId });
+    });
+  }
+
+  #answered(body: MessageBody): void {
+    const pending = body.in_reply_to === undefined ? undefined : this.#requests.get(body.in_reply_to);
+    if (pending === undefined) return;
+    this.#requests.delete(body.in_reply_to!);
+    clearTimeout(pending.timer);
+    if (body.type === "error") pending.reject(new RpcError(Number(body.code), String(body.text ?? ""), pending.node, pending.request));
+    else pending.resolve(body);
   }
 
   /** Starts the workload's clients for one run; `later` schedules on the cluster's timers (cleared when the run ends). */
@@ -142,6 +178,11 @@ export class ClusterClients {
   }
 
   close(): void {
+    for (const [id, pending] of this.#requests) {
+      clearTimeout(pending.timer);
+      pending.reject(new RpcError(ErrorCode.timeout, "the cluster was stopped before the reply came", pending.node, pending.request));
+      this.#requests.delete(id);
+    }
     for (const link of this.#links.values()) {
       link.out.close();
       link.socket.close();

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import * as zmq from "zeromq";
 import { PardisError, kernelInterruptSignal, type RunRecord } from "../core/index.js";
-import type { NodeProgram } from "../node/index.js";
+import type { MessageBody, NodeProgram, OutgoingBody } from "../node/index.js";
 import type { Fault } from "../sim/faults.js";
 import { ClusterClients } from "./cluster-clients.js";
 import { formatReplay, resolveRun, type ClusterRunOptions, type LaunchOptions, type ResolvedLaunch } from "./cluster-options.js";
@@ -97,6 +97,8 @@ export class Cluster {
   #stopped = false;
   #stopping: Promise<RunRecord> | undefined;
   #lastReplay: string | undefined;
+  /** Ends the current run early (stop() calls it). */
+  #endRun: (() => void) | undefined;
   readonly #abortListeners: Array<() => void> = [];
 
   /** Use launch(): it starts the processes and waits until every node runs. */
@@ -200,6 +202,8 @@ export class Cluster {
     }, this.#options.startTimeoutMs);
     try {
       await slot.started.promise;
+      // Up means clients can reach it: the controller's own link to it has connected too.
+      await this.#clients.connected(id, 2000);
     } finally {
       clearTimeout(timer);
     }
@@ -476,6 +480,7 @@ export class Cluster {
     const startMs = this.now();
     const interrupt = [options.signal, kernelInterruptSignal()].filter((s): s is AbortSignal => s !== undefined);
     let aborted: AbortSignal | undefined;
+    let stoppedDuringRun = false;
     await new Promise<void>((resolve) => {
       const finish = () => {
         clearTimeout(end);
@@ -484,6 +489,10 @@ export class Cluster {
       };
       const onAbort = () => {
         aborted = interrupt.find((s) => s.aborted);
+        finish();
+      };
+      this.#endRun = () => {
+        stoppedDuringRun = true;
         finish();
       };
       const end = setTimeout(finish, run.durationMs);
@@ -498,9 +507,14 @@ export class Cluster {
       for (const fault of run.schedule) this.#later(fault.atMs, () => this.apply(fault));
       if (run.workload !== undefined) this.#clients.start(run.workload, run.durationMs, startMs, (delay, action) => this.#later(delay, action));
     });
+    this.#endRun = undefined;
     this.#clients.stop();
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+    if (stoppedDuringRun) {
+      const record = await this.stop();
+      throw Object.assign(new PardisError("net-stopped", `The cluster was stopped ${(this.now() - startMs).toFixed(0)} ms into the run.`), { record, replay });
+    }
     if (aborted !== undefined) {
       const record = await this.stop();
       throw Object.assign(new PardisError("net-interrupted", `The cluster run was interrupted after ${(this.now() - startMs).toFixed(0)} ms; every node process was stopped.`), { record, replay });
@@ -512,6 +526,22 @@ export class Cluster {
   async record(): Promise<RunRecord> {
     if (!this.#stopped) await this.#flush();
     return this.#builder.build(this.now(), this.#lastReplay);
+  }
+
+  /**
+   * Sends one request to a node, as a client would (client id c0), and
+   * resolves with the reply's body; rejects with an RpcError on an error
+   * reply or after `timeoutMs`. For poking at a node by hand from a cell.
+   */
+  request(node: string, body: OutgoingBody, options: { timeoutMs?: number } = {}): Promise<MessageBody> {
+    this.#assertRunning();
+    this.#slot(node);
+    return this.#clients.request(node, body, options.timeoutMs ?? 1000);
+  }
+
+  /** Each node's inbound address (tcp://host:port), as its peers know it. */
+  endpoints(): Record<string, string> {
+    return this.#addresses();
   }
 
   status(): NodeStatus[] {
@@ -536,6 +566,7 @@ export class Cluster {
   }
 
   async #stop(): Promise<RunRecord> {
+    this.#endRun?.();
     if (!this.#stopped) await this.#flush().catch(() => undefined);
     this.#stopped = true;
     this.#clients.stop();

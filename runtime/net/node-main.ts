@@ -84,9 +84,18 @@ const host: NodeHost = {
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 installShippedGlobals({ cwd: process.cwd(), pardisRoot: packageRoot, loopGuard: () => undefined });
 
+/** How long a starting node waits for its links (a peer that is down never answers). */
+const LINK_WAIT_MS = 500;
+
 let running: RunningNode | undefined;
 async function start(): Promise<void> {
-  const pardis = (await import("../index.js")) as Record<string, unknown>;
+  // Factory recipes name node programs (runtime/node); only a learner's source that imports pardis needs all of it (~4x the load time).
+  const needsAll = config!.program.kind === "source" && config!.program.pardisAliases.length > 0;
+  const [pardis] = await Promise.all([
+    import(needsAll ? "../index.js" : "../node/index.js") as Promise<Record<string, unknown>>,
+    // Messages sent before a link's handshake would fail as unreachable: let the links to live peers come up first.
+    transport.connected(LINK_WAIT_MS),
+  ]);
   const program = loadProgram(config!.program, pardis);
   running = startNode(program, host);
   transport.listen((message) => running!.deliver(message));

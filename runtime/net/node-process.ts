@@ -5,14 +5,15 @@
  * signal reaches whatever the node's code started too, and Jupyter's SIGINT
  * to the kernel's group (an interrupt) never reaches the nodes. Its stdin is a
  * pipe from here: when this process dies, however it dies, the node sees the
- * pipe close and exits (a paused node is killed by the kernel's reaper, which
- * knows its pid; see kernel/reaper.ts).
+ * pipe close and exits; a paused node cannot, and the reaper (reaper.ts)
+ * kills it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CONFIG_ENV, type NodeConfig } from "./control.js";
+import { reapWithThisProcess } from "./reaper.js";
 
 export type ProcessState = "running" | "paused" | "exited";
 
@@ -55,6 +56,7 @@ export class NodeProcess {
       detached: true,
     });
     this.child.stdin?.on("error", () => undefined);
+    if (this.child.pid !== undefined) reapWithThisProcess(this.child.pid);
     onLines(this.child.stdout, (line) => output("stdout", line));
     onLines(this.child.stderr, (line) => output("stderr", line));
     this.exited = new Promise((resolve) => {

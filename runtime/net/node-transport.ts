@@ -14,6 +14,7 @@ import * as zmq from "zeromq";
 import type { Random } from "../core/index.js";
 import type { Envelope, MessageBody } from "../node/index.js";
 import type { NodeConfig } from "./control.js";
+import { handshake } from "./handshake.js";
 import { Outbound } from "./outbound.js";
 import type { Recorder } from "./recorder.js";
 import { linkBlocked, sendFate, type NetworkRules } from "./rules.js";
@@ -23,6 +24,7 @@ interface Link {
   address: string;
   socket: zmq.Push;
   out: Outbound;
+  connected: (timeoutMs: number) => Promise<boolean>;
 }
 
 /** Clients are c1, c2, ... as in Maelstrom; their replies go to the controller's inbox. */
@@ -118,13 +120,20 @@ export class NodeTransport {
 
   #openLink(address: string): Link {
     const socket = new zmq.Push(PUSH_OPTIONS);
+    const connected = handshake(socket);
     socket.connect(address);
     const out = new Outbound(socket, (frame) => {
       // The frame is ours (a JSON string): say which message the network refused.
       const message = JSON.parse(String(frame)) as WireMessage;
       this.recorder.received(message.src, message.i, message.q, message.body.type, this.now(), "unreachable");
     });
-    return { address, socket, out };
+    return { address, socket, out, connected };
+  }
+
+  /** Waits until every link has connected, or `timeoutMs` (a peer that is down never will). */
+  async connected(timeoutMs: number): Promise<void> {
+    const links = [...this.#links.values(), ...(this.#clientInbox ? [this.#clientInbox] : [])];
+    await Promise.all(links.map((link) => link.connected(timeoutMs)));
   }
 
   #closeLink(link: Link): void {
