@@ -10,7 +10,7 @@
  *   overdraft         replaying the chain from genesis, a balance goes negative (a double spend);
  *   wrong-balances    a block's balances are not what its transfers make of the previous ones
  *                     (money created or destroyed: the total must never change);
- *   double-apply      one transfer (by id) appears twice in the chain.
+ *   double-apply      one transfer appears twice in the chain (by the cluster's id, or by the client's ref).
  *
  * A node that restarts seals its chain again from genesis; every life's
  * blocks must agree with everyone's.
@@ -95,6 +95,8 @@ function judge(input: RunRecord | readonly BlockObservation[]): CheckVerdict {
 
   // Replay the agreed chain from genesis: every transfer valid and covered, balances as claimed.
   const seen = new Set<string>();
+  /** Client refs: a client's one transfer, delivered twice, must still be applied once. */
+  const refs = new Map<string, string>();
   let balances: Record<string, number> | undefined;
   let total = 0;
   let height = 0;
@@ -111,6 +113,10 @@ function judge(input: RunRecord | readonly BlockObservation[]): CheckVerdict {
       }
       if (seen.has(t.id)) return bad("double-apply", `transfer ${t.id} is in the chain twice`, [o]);
       seen.add(t.id);
+      if (t.ref !== undefined) {
+        if (refs.has(t.ref)) return bad("double-apply", `the client's transfer ${t.ref} is in the chain twice (as ${refs.get(t.ref)} and ${t.id})`, [o]);
+        refs.set(t.ref, t.id);
+      }
       balances[t.from]! -= t.amount;
       balances[t.to]! += t.amount;
       if (balances[t.from]! < 0) return bad("overdraft", `${t.from} goes to ${balances[t.from]} in block ${height} (transfer ${t.id} of ${t.amount} to ${t.to}): money spent twice`, [o]);

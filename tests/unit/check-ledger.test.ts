@@ -68,6 +68,9 @@ describe("checkLedger", () => {
 
   test("one transfer twice, a negative amount, an unknown account", () => {
     expect(checkLedger(on("n0", chainOf([t("a", "alice", "bob", 1)], [t("a", "alice", "bob", 1)]))).anomaly).toBe("double-apply");
+    // The same client transfer (by ref) appended twice under two cluster ids.
+    const twice = checkLedger(on("n0", chainOf([{ ...t("a", "alice", "bob", 1), ref: "c1.1" }, { ...t("b", "alice", "bob", 1), ref: "c1.1" }])));
+    expect(twice.message).toContain("double-apply: the client's transfer c1.1 is in the chain twice (as a and b)");
     expect(checkLedger(on("n0", chainOf([t("a", "alice", "bob", -5)]))).anomaly).toBe("invalid-transfer");
     const stranger = sealBlock(1, good[0]!.hash, [t("a", "alice", "mallory", 5)], { alice: 95, bob: 50, mallory: 5 });
     expect(checkLedger(on("n0", [good[0]!, stranger])).anomaly).toBe("invalid-transfer");

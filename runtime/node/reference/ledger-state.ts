@@ -20,6 +20,8 @@ export class LedgerState {
   readonly balances: Record<string, number>;
   readonly chain: LedgerBlock[];
   private pending: LedgerTransfer[] = [];
+  /** Answers by client ref: a client's transfer that reaches the ledger twice (a duplicated message, a retry) is decided once. */
+  private readonly answered = new Map<string, { type: string; [field: string]: unknown }>();
 
   constructor(
     openingBalances: Readonly<Record<string, number>>,
@@ -44,20 +46,27 @@ export class LedgerState {
         this.seal();
         return { type: "seal_ok", height: this.chain.length - 1 };
       case "transfer": {
-        const { from, to, amount } = request;
-        const ref = request.ref === undefined ? {} : { ref: request.ref };
-        if (!(from in this.balances) || !(to in this.balances) || from === to || !Number.isInteger(amount) || amount <= 0) {
-          return { ...errorBody(ErrorCode.malformedRequest, `bad transfer ${JSON.stringify({ from, to, amount })}`), ...ref };
-        }
-        if (this.balances[from]! < amount) {
-          return { ...errorBody(ErrorCode.preconditionFailed, `${from} has ${this.balances[from]}, cannot send ${amount}`), ...ref };
-        }
-        this.record({ id, ...ref, from, to, amount });
-        return { type: "transfer_ok", ...ref };
+        if (request.ref !== undefined && this.answered.has(request.ref)) return this.answered.get(request.ref)!;
+        const reply = this.transfer(request, id);
+        if (request.ref !== undefined) this.answered.set(request.ref, reply);
+        return reply;
       }
       default:
         return errorBody(ErrorCode.notSupported, `unknown ledger request ${JSON.stringify(request)}`);
     }
+  }
+
+  private transfer(request: LedgerRequest & { type: "transfer" }, id: string): { type: string; [field: string]: unknown } {
+    const { from, to, amount } = request;
+    const ref = request.ref === undefined ? {} : { ref: request.ref };
+    if (!(from in this.balances) || !(to in this.balances) || from === to || !Number.isInteger(amount) || amount <= 0) {
+      return { ...errorBody(ErrorCode.malformedRequest, `bad transfer ${JSON.stringify({ from, to, amount })}`), ...ref };
+    }
+    if (this.balances[from]! < amount) {
+      return { ...errorBody(ErrorCode.preconditionFailed, `${from} has ${this.balances[from]}, cannot send ${amount}`), ...ref };
+    }
+    this.record({ id, ...ref, from, to, amount });
+    return { type: "transfer_ok", ...ref };
   }
 
   /** Moves the money, unchecked: apply() checks first. (The broken ledger's peers call this directly, trusting the sender.) */

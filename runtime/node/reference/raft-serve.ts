@@ -53,29 +53,32 @@ export function serveThroughRaft(node: NodeContext, raft: Raft, types: readonly 
   });
 
   const forward = (msg: Envelope, id: string, command: unknown): void => {
+    let done = false;
     let retry: number | undefined;
-    const pending = {
-      sent: 0,
-      answer: (body: OutgoingBody) => {
-        forwarded.delete(id);
-        stopWaiting();
-        node.cancel(deadline);
-        if (retry !== undefined) node.cancel(retry);
-        node.reply(msg, body);
-      },
+    let stopWaiting = () => {};
+    const answer = (body: OutgoingBody) => {
+      if (done) return; // the leader's answer and this node's own apply may both come
+      done = true;
+      forwarded.delete(id);
+      stopWaiting();
+      node.cancel(deadline);
+      if (retry !== undefined) node.cancel(retry);
+      node.reply(msg, body);
     };
+    const pending = { answer, sent: 0 };
     forwarded.set(id, pending);
-    const stopWaiting = raft.whenApplied(id, (result) => pending.answer(result as OutgoingBody));
-    const deadline = node.setTimer(forwardTimeoutMs, () => pending.answer(errorBody(ErrorCode.crash, `no result for ${id} within ${forwardTimeoutMs} ms; it may still commit`)));
+    const deadline = node.setTimer(forwardTimeoutMs, () => answer(errorBody(ErrorCode.crash, `no result for ${id} within ${forwardTimeoutMs} ms; it may still commit`)));
+    stopWaiting = raft.whenApplied(id, (result) => answer(result as OutgoingBody));
     const send = () => {
-      if (!forwarded.has(id)) return;
-      // This node may have become the leader since: then it appends the request itself.
-      if (raft.isLeader) raft.submit(command, id, (result) => pending.answer(result as OutgoingBody));
-      else if (raft.leader !== undefined && raft.leader !== node.id) {
+      retry = undefined;
+      if (done) return;
+      // This node may have become the leader since: then it appends the request itself, once.
+      if (raft.submit(command, id, (result) => answer(result as OutgoingBody))) return;
+      if (raft.leader !== undefined && raft.leader !== node.id) {
         pending.sent++;
         node.send(raft.leader, { type: "raft_forward", id, command } satisfies Forward);
       }
-      if (forwarded.has(id) && !raft.isLeader) retry = node.setTimer(forwardRetryMs, send);
+      retry = node.setTimer(forwardRetryMs, send);
     };
     send();
   };
