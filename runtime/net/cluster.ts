@@ -365,22 +365,22 @@ export class Cluster {
   }
 
   /** SIGSTOP: the node stops mid-instruction; messages to it wait in the network, its timers stop. */
-  pause(id: string): void {
+  async pause(id: string): Promise<void> {
     this.#assertRunning();
     const slot = this.#slot(id);
     if (slot.state !== "up") return;
-    slot.process!.pause();
     slot.state = "paused";
+    await slot.process!.pause();
     this.#builder.event({ atMs: this.now(), kind: "pause", node: id });
     this.#live?.changed();
   }
 
-  resume(id: string): void {
+  async resume(id: string): Promise<void> {
     this.#assertRunning();
     const slot = this.#slot(id);
     if (slot.state !== "paused") return;
-    slot.process!.resume();
     slot.state = "up";
+    await slot.process!.resume();
     this.#builder.event({ atMs: this.now(), kind: "resume", node: id });
     this.#live?.changed();
   }
@@ -443,7 +443,7 @@ export class Cluster {
       case "restart":
         return this.restart(fault.node);
       case "pause":
-        this.pause(fault.node);
+        await this.pause(fault.node);
         if (fault.resumeAfterMs !== undefined) this.#later(fault.resumeAfterMs, () => this.resume(fault.node));
         return;
       case "resume":

@@ -9,7 +9,7 @@
  * kills it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CONFIG_ENV, type NodeConfig } from "./control.js";
@@ -99,15 +99,36 @@ export class NodeProcess {
     await this.exited;
   }
 
-  pause(): void {
+  /** SIGSTOP; resolves once the kernel reports the process stopped (signals are delivered asynchronously). */
+  async pause(): Promise<void> {
     if (this.#state !== "running") return;
     this.#signal("SIGSTOP");
     this.#state = "paused";
+    await this.#until((state) => state === "T");
   }
 
-  resume(): void {
+  /** SIGCONT; resolves once the process runs again. */
+  async resume(): Promise<void> {
     if (this.#state !== "paused") return;
     this.#signal("SIGCONT");
     this.#state = "running";
+    await this.#until((state) => state !== "T");
+  }
+
+  /** Polls the process's state letter in /proc (Linux) until `done`, for at most a second; elsewhere returns at once. */
+  async #until(done: (state: string) => boolean): Promise<void> {
+    const pid = this.child.pid;
+    const deadline = Date.now() + 1000;
+    while (pid !== undefined && this.#state !== "exited" && Date.now() < deadline) {
+      let state: string;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      } catch {
+        return;
+      }
+      if (done(state)) return;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
   }
 }

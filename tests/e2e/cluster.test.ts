@@ -149,10 +149,10 @@ describe("control, faults and bad input", () => {
       await cluster.restart("n0");
       expect(cluster.status()[0]).toMatchObject({ state: "up", incarnation: 1 });
       expect(await cluster.request("n0", { type: "bump" })).toMatchObject({ volatile: 1, durable: 3 });
-      cluster.pause("n1");
+      await cluster.pause("n1");
       expect(readFileSync(`/proc/${cluster.status()[1]!.pid}/stat`, "utf8").split(") ")[1]!.startsWith("T")).toBe(true);
       const answer = cluster.request("n1", { type: "bump" }, { timeoutMs: 5000 });
-      cluster.resume("n1");
+      await cluster.resume("n1");
       expect(await answer).toMatchObject({ volatile: 1, durable: 1 });
       const record = await cluster.record();
       expect(record.events.map((e) => `${e.kind}${e.node}`)).toEqual(["crashn0", "restartn0", "pausen1", "resumen1"]);
@@ -205,7 +205,7 @@ describe("control, faults and bad input", () => {
     const script = `
       import { launch, gossipBroadcastNode } from ${JSON.stringify(`${repoRoot}/dist/runtime/index.js`)};
       const cluster = await launch(gossipBroadcastNode(), { nodes: 3, printLogs: false });
-      cluster.pause("n1");
+      await cluster.pause("n1");
       console.log(JSON.stringify(cluster.pids()));
       setInterval(() => {}, 1000);
     `;
