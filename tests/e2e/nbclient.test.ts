@@ -132,3 +132,23 @@ test("the operation timeline carries the checker's verdict", () => {
   expect(plotly(output)!.data.some((trace) => trace.type === "bar" && trace.name === "ok")).toBe(true);
   expect(joined(output?.data?.["text/plain"] as string)).toMatch(/^✓ broadcast: delivered/m);
 });
+
+test("a 3-node real cluster loses a node to SIGKILL, restarts it from disk, and still delivers every broadcast", () => {
+  const outputs = cells[13]!.outputs!;
+  expect(outputs.filter((o) => o.output_type === "error")).toEqual([]);
+  const stdout = outputs.filter((o) => o.name === "stdout").map((o) => joined(o.text)).join("");
+  expect(stdout).toContain("n0: incarnation 0\nn1: incarnation 1\nn2: incarnation 0\n");
+  expect(stdout).toMatch(/^delivered: all \d+ acknowledged messages reached all 3 node\(s\)/m);
+  // The live table was updated in place to the final state.
+  const live = outputs.find((o) => o.output_type === "display_data" && joined(o.data?.["text/html"] as string).includes("pardis-cluster"));
+  expect(joined(live?.data?.["text/plain"] as string)).toMatch(/^n1\s+stopped\s+sent \d+/m);
+});
+
+test("the real cluster's Lamport diagram shows the crash and the restart", () => {
+  const output = cells[14]!.outputs!.find((o) => plotly(o));
+  const names = plotly(output)!.data.map((trace) => trace.name ?? "");
+  expect(names).toEqual(expect.arrayContaining(["gossip", "crash", "restart"]));
+  const text = joined(output?.data?.["text/plain"] as string);
+  expect(text).toMatch(/ms crash n1/);
+  expect(text).toMatch(/^replay: pardis-net \{"seed":1,/m);
+});
