@@ -91,6 +91,15 @@ describe("replicated ledger", () => {
     }
   });
 
+  test("a transfer whose message arrives twice moves the money once", async () => {
+    for (const seed of SEEDS.slice(0, 10)) {
+      const run = await simulate(withClients({}), { seed, nodes: 3, durationMs: 1500, network: { duplicate: 1 } });
+      const verdict = checkLedger(run.record);
+      expect(verdict.ok, verdict.message).toBe(true);
+      expect(verdict.details!.transfers as number).toBeGreaterThan(10);
+    }
+  });
+
   test("a client sees its transfers, refusals and balances", async () => {
     const replies: unknown[] = [];
     const run = await simulate(

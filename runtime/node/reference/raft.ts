@@ -250,13 +250,18 @@ export function startRaft(node: NodeContext, machine: RaftStateMachine, options:
     if (role !== "leader" || m.term !== log.currentTerm) return; // stale: an earlier term's answer
     const peer = msg.src;
     const matched = matchIndex.get(peer)!;
+    // Only an answer that teaches the leader something sends more at once: if duplicates and stale answers
+    // did too, each round trip would multiply the messages in flight (a storm under heavy duplication).
     if (m.success) {
-      if (m.matchIndex > matched) matchIndex.set(peer, m.matchIndex);
-      nextIndex.set(peer, Math.max(nextIndex.get(peer)!, matchIndex.get(peer)! + 1));
+      if (m.matchIndex <= matched) return;
+      matchIndex.set(peer, m.matchIndex);
+      nextIndex.set(peer, Math.max(nextIndex.get(peer)!, m.matchIndex + 1));
       advanceLeaderCommit();
       if (nextIndex.get(peer)! <= log.lastIndex) sendAppend(peer);
     } else {
-      nextIndex.set(peer, Math.max(matched + 1, Math.min(nextIndex.get(peer)!, m.conflictIndex)));
+      const next = Math.max(matched + 1, Math.min(nextIndex.get(peer)!, m.conflictIndex));
+      if (next >= nextIndex.get(peer)!) return; // the heartbeat retries anyway
+      nextIndex.set(peer, next);
       sendAppend(peer);
     }
   });
