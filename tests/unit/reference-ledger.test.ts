@@ -4,10 +4,10 @@
  * crash-restart churn, every node's chain is a prefix of the others', hashes
  * link, balances never go negative, money is conserved (checkLedger), the log
  * is safe (checkConsensus), and every transfer a client saw accepted is in
- * the chain; blocks of transfers are sealed again once the faults stop. The ledger
- * without consensus is caught as divergent chains and divergent commits, a
+ * the chain; blocks of transfers are sealed again once the faults stop; a
+ * transfer delivered twice moves the money once. The ledger without consensus is caught as divergent chains and divergent commits, a
  * node's own chain shows the double spend, and the replay line reproduces
- * the verdicts.
+ * the verdicts; so is a ledger on a Raft whose voters ignore the log.
  */
 import { describe, expect, test } from "vitest";
 import {
@@ -146,5 +146,22 @@ describe("ledger without consensus", () => {
     const again = await simulate(broken, { replay: first!.replay });
     expect(checkLedger(again.record).message).toBe(first!.ledger);
     expect(checkConsensus(again.record).message).toBe(first!.consensus);
+  });
+
+  test("a ledger is only as good as its consensus: on a Raft whose voters ignore the log, the chain forks", async () => {
+    const forking = withClients({ broken: "vote-ignores-log" });
+    let first: { message: string; replay: string } | undefined;
+    let forks = 0;
+    for (const seed of SEEDS.slice(0, 40)) {
+      const run = await simulate(forking, swarmSpec(seed));
+      const verdict = checkLedger(run.record);
+      if (verdict.ok) continue;
+      expect(verdict.anomaly, verdict.message).toBe("divergent-chain");
+      forks++;
+      first ??= { message: verdict.message, replay: run.replay };
+    }
+    expect(forks).toBeGreaterThan(3);
+    const again = await simulate(forking, { replay: first!.replay });
+    expect(checkLedger(again.record).message).toBe(first!.message);
   });
 });
