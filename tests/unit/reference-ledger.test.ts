@@ -5,9 +5,10 @@
  * link, balances never go negative, money is conserved (checkLedger), the log
  * is safe (checkConsensus), and every transfer a client saw accepted is in
  * the chain; blocks of transfers are sealed again once the faults stop; a
- * transfer delivered twice moves the money once. The ledger without consensus is caught as divergent chains and divergent commits, a
- * node's own chain shows the double spend, and the replay line reproduces
- * the verdicts; so is a ledger on a Raft whose voters ignore the log.
+ * transfer delivered twice moves the money once. The ledger without
+ * consensus is caught as divergent chains and divergent commits, a node's
+ * own chain shows the double spend, and the replay line reproduces the
+ * verdicts; so is a ledger on a Raft whose voters ignore the log.
  */
 import { describe, expect, test } from "vitest";
 import {
