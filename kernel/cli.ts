@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `pardis` command. Subcommands load their module only when used, so each stays fast. */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { installKernelSpec, type InstallTarget } from "./install.js";
@@ -10,6 +10,8 @@ const USAGE = `usage:
   pardis kernel install [--user | --sys-prefix | --prefix PATH]   write the Jupyter kernelspec
   pardis kernel start --connection-file FILE                      run the kernel (Jupyter does this)
   pardis lab [JUPYTER LAB ARGS...]                                open JupyterLab on the course
+  pardis node --join tcp://HOST:PORT --id ID --host ADDR [--data DIR]
+                                                                  run one node of a multi-host cluster here
 `;
 
 function fail(message: string): never {
@@ -61,6 +63,14 @@ async function main(args: string[]): Promise<void> {
     const result = spawnSync(jupyter, labArgs, { stdio: "inherit" });
     if (result.error) fail(`could not start JupyterLab (${result.error.message}); run \`npm run lab\` once to install it`);
     process.exit(result.status ?? 1);
+  }
+  if (command === "node") {
+    // The agent lives in the runtime (runtime/net/agent-main.ts); the kernel
+    // does not import the runtime, so it runs as a process of its own.
+    const agent = spawn(process.execPath, [join(packageRoot(), "dist", "runtime", "net", "agent-main.js"), ...args.slice(1)], { stdio: "inherit" });
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => agent.kill(signal));
+    agent.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+    return;
   }
   if (command === undefined || command === "help" || command === "--help") {
     process.stdout.write(USAGE);

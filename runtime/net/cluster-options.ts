@@ -18,8 +18,15 @@ export interface LaunchOptions {
   program?: NodeProgram;
   /** Seeds node.random in every node, the clients and swarm draws. @default 1 */
   seed?: number;
-  /** Interface node sockets bind to. @default "127.0.0.1" */
+  /** Interface node sockets bind to. @default "127.0.0.1", or the host of `listen` */
   host?: string;
+  /**
+   * Multi-host: the control socket's address, tcp://HOST:PORT, reachable from
+   * the other machines (their agents and nodes connect to it). @default any free port on `host`
+   */
+  listen?: string;
+  /** Multi-host: the nodes run by `pardis node --join` agents on other machines. @default none */
+  remote?: string[];
   /** Where durable storage lives (one file per node). @default a fresh temporary folder, removed at stop */
   dataDir?: string;
   /** Messages larger than this (as JSON) are refused. @default 1 MiB */
@@ -50,6 +57,8 @@ export interface ClusterRunOptions {
 
 export interface ResolvedLaunch {
   nodes: string[];
+  listen?: string;
+  remote: string[];
   seed: number;
   host: string;
   maxMessageBytes: number;
@@ -86,10 +95,18 @@ export function resolveLaunch(options: LaunchOptions): ResolvedLaunch {
   if (!Number.isInteger(seed)) throw invalid(`seed must be an integer, got ${seed}`);
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   if (!(maxMessageBytes >= 256)) throw invalid(`maxMessageBytes must be at least 256, got ${maxMessageBytes}`);
+  const listen = options.listen;
+  const listenHost = listen === undefined ? undefined : /^tcp:\/\/([^:/]+):(\d+)$/.exec(listen)?.[1];
+  if (listen !== undefined && listenHost === undefined) throw invalid(`listen must be tcp://HOST:PORT (a numeric port the other machines can reach), got ${JSON.stringify(listen)}`);
+  const remote = [...(options.remote ?? [])];
+  for (const id of remote) if (!nodes.includes(id)) throw invalid(`remote names unknown node ${id}; nodes are ${nodes.join(", ")}`);
+  if (remote.length > 0 && listen === undefined) throw invalid("a cluster with remote nodes needs listen: tcp://HOST:PORT, an address of this machine the others can reach");
   return {
     nodes,
+    ...(listen !== undefined ? { listen } : {}),
+    remote,
     seed,
-    host: options.host ?? "127.0.0.1",
+    host: options.host ?? listenHost ?? "127.0.0.1",
     maxMessageBytes,
     recordMessages: options.recordMessages !== false,
     printLogs: options.printLogs !== false,

@@ -21,12 +21,14 @@ import type { MessageBody, NodeProgram, OutgoingBody } from "../node/index.js";
 import type { Fault } from "../sim/faults.js";
 import { ClusterClients } from "./cluster-clients.js";
 import { formatReplay, resolveRun, type ClusterRunOptions, type LaunchOptions, type ResolvedLaunch } from "./cluster-options.js";
-import type { ControllerToNode, NodeConfig, NodeToController } from "./control.js";
+import { AGENT_PREFIX, type AgentToController, type ControllerToAgent, type ControllerToNode, type NodeConfig, type NodeToController } from "./control.js";
 import { LiveView } from "./live-view.js";
 import { NodeProcess } from "./node-process.js";
+import type { NodeExit, NodeRunner } from "./node-runner.js";
 import { Outbound } from "./outbound.js";
 import { shipProgram, type ProgramRecipe } from "./program-recipe.js";
 import { RecordBuilder } from "./record-builder.js";
+import { RemoteNode } from "./remote-node.js";
 import type { NetworkRules } from "./rules.js";
 
 export type NodeState = "starting" | "up" | "paused" | "crashed" | "failed" | "stopped";
@@ -53,7 +55,11 @@ interface Slot {
   id: string;
   incarnation: number;
   state: NodeState;
-  process?: NodeProcess;
+  process?: NodeRunner;
+  /** For a node on another machine: its agent, once it has joined. */
+  agent?: { host: string; joined: boolean };
+  /** Wakes a boot waiting for this node's agent to join. */
+  agentJoined?: () => void;
   address?: string;
   port: number;
   counts: number[];
@@ -100,9 +106,12 @@ export class Cluster {
   /** Ends the current run early (stop() calls it). */
   #endRun: (() => void) | undefined;
   readonly #abortListeners: Array<() => void> = [];
+  /** Nodes run by `pardis node --join` agents on other machines. */
+  readonly #remote: Set<string>;
 
   /** Use launch(): it starts the processes and waits until every node runs. */
   constructor(program: NodeProgram, options: ResolvedLaunch, extra: Pick<LaunchOptions, "dataDir" | "live">) {
+    this.#remote = new Set(options.remote);
     this.nodes = options.nodes;
     this.#options = options;
     this.#recipe = shipProgram(program);
@@ -131,7 +140,7 @@ export class Cluster {
 
   /** Binds the control socket and the clients' inbox, starts every node, resolves when all run. */
   async start(signal?: AbortSignal): Promise<void> {
-    await this.#control.bind(`tcp://${this.#options.host}:*`);
+    await this.#control.bind(this.#options.listen ?? `tcp://${this.#options.host}:*`);
     void this.#listen();
     await this.#clients.bind();
     this.#watchAbort(signal);
@@ -188,7 +197,7 @@ export class Cluster {
       recordMessages: this.#options.recordMessages,
       reportIntervalMs: REPORT_INTERVAL_MS,
     };
-    const proc = new NodeProcess(config, (stream, line) => this.#printed(slot, stream, line));
+    const proc = this.#remote.has(id) ? await this.#remoteRunner(slot, config) : new NodeProcess(config, (stream, line) => this.#printed(slot, stream, line));
     slot.process = proc;
     const incarnation = slot.incarnation;
     void proc.exited.then((exit) => this.#exited(slot, incarnation, exit));
@@ -217,7 +226,32 @@ export class Cluster {
     (stream === "stdout" ? process.stdout : process.stderr).write(`[${slot.id}] ${line}\n`);
   }
 
-  #exited(slot: Slot, incarnation: number, exit: { code: number | null; signal: NodeJS.Signals | null }): void {
+  /** Waits (up to the start timeout) for the node's agent to join, then has it start the process. */
+  async #remoteRunner(slot: Slot, config: NodeConfig): Promise<RemoteNode> {
+    if (!slot.agent?.joined) {
+      const joined = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), this.#options.startTimeoutMs);
+        slot.agentJoined = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+      });
+      if (!joined) {
+        throw new PardisError(
+          "net-start-failed",
+          `Node ${slot.id} runs on another machine, and no agent joined for it within ${this.#options.startTimeoutMs} ms. ` +
+            `Start it there with: pardis node --join ${this.#control.lastEndpoint} --id ${slot.id} --host <that machine's address>`,
+        );
+      }
+    }
+    return new RemoteNode(config, (message) => this.#tellAgent(slot.id, message));
+  }
+
+  #tellAgent(id: string, message: ControllerToAgent): void {
+    this.#controlOut.push([`${AGENT_PREFIX}${id}`, JSON.stringify(message)]);
+  }
+
+  #exited(slot: Slot, incarnation: number, exit: NodeExit): void {
     if (slot.incarnation !== incarnation) return;
     const intended = slot.killing;
     if (intended === "stop") {
@@ -240,9 +274,9 @@ export class Cluster {
   async #listen(): Promise<void> {
     try {
       for await (const [, frame] of this.#control) {
-        let message: NodeToController;
+        let message: NodeToController | AgentToController;
         try {
-          message = JSON.parse(frame!.toString()) as NodeToController;
+          message = JSON.parse(frame!.toString()) as NodeToController | AgentToController;
         } catch {
           continue;
         }
@@ -269,7 +303,39 @@ export class Cluster {
     return addresses;
   }
 
-  #heard(message: NodeToController): void {
+  #heardAgent(message: AgentToController): void {
+    const slot = this.#slots.get(message.id);
+    if (slot === undefined || !this.#remote.has(message.id)) {
+      if (message.t === "join") this.#tellAgent(message.id, { t: "bye" });
+      return;
+    }
+    const runner = slot.process instanceof RemoteNode ? slot.process : undefined;
+    switch (message.t) {
+      case "join":
+        slot.agent = { host: message.host, joined: true };
+        this.#tellAgent(slot.id, { t: "welcome" });
+        slot.agentJoined?.();
+        break;
+      case "spawned":
+        if (runner?.config.incarnation === message.incarnation) runner.spawned(message.pid);
+        break;
+      case "exited":
+        if (runner?.config.incarnation === message.incarnation) runner.ended({ code: message.code, signal: message.signal });
+        break;
+      case "output":
+        if (message.incarnation === slot.incarnation) this.#printed(slot, message.stream, message.line);
+        break;
+      case "signalled":
+        runner?.signalled(message.token);
+        break;
+    }
+  }
+
+  #heard(incoming: NodeToController | AgentToController): void {
+    if (incoming.t === "join" || incoming.t === "spawned" || incoming.t === "exited" || incoming.t === "output" || incoming.t === "signalled") {
+      return this.#heardAgent(incoming);
+    }
+    const message = incoming;
     const slot = this.#slots.get(message.id);
     if (slot === undefined || slot.incarnation !== message.incarnation) return;
     switch (message.t) {
@@ -580,6 +646,9 @@ export class Cluster {
       }),
     );
     for (const slot of this.#slots.values()) slot.started?.reject(new PardisError("net-stopped", "The cluster was stopped."));
+    for (const id of this.#remote) this.#tellAgent(id, { t: "bye" });
+    // Let the goodbyes leave before the socket closes (linger is 0).
+    if (this.#remote.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     this.#controlOut.close();
     this.#control.close();
     this.#clients.close();

@@ -62,3 +62,24 @@ export type ControllerToNode =
   | { t: "stop" };
 
 export const CONFIG_ENV = "PARDIS_NODE_CONFIG";
+
+/**
+ * A `pardis node --join` agent on another machine runs the node processes of
+ * one node id for the controller: it spawns them, signals them (crash,
+ * pause, resume) and forwards their output and exits. Its DEALER's routing id
+ * is `agent/<node id>`.
+ */
+export type AgentToController =
+  | { t: "join"; id: string; host: string }
+  | { t: "spawned"; id: string; incarnation: number; pid: number }
+  | { t: "exited"; id: string; incarnation: number; code: number | null; signal: string | null }
+  | { t: "output"; id: string; incarnation: number; stream: "stdout" | "stderr"; line: string }
+  | { t: "signalled"; id: string; token: number };
+
+export type ControllerToAgent =
+  | { t: "welcome" }
+  | { t: "spawn"; config: NodeConfig }
+  | { t: "signal"; incarnation: number; action: "kill" | "pause" | "resume"; token: number }
+  | { t: "bye" };
+
+export const AGENT_PREFIX = "agent/";

@@ -13,9 +13,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CONFIG_ENV, type NodeConfig } from "./control.js";
+import type { NodeExit, NodeRunner, RunnerState } from "./node-runner.js";
 import { reapWithThisProcess } from "./reaper.js";
-
-export type ProcessState = "running" | "paused" | "exited";
 
 /** node-main.js beside this file once compiled; from the TypeScript sources (tests), the compiled copy in dist/. */
 function nodeMainPath(): string {
@@ -40,11 +39,11 @@ function onLines(stream: NodeJS.ReadableStream | null, line: (text: string) => v
   });
 }
 
-export class NodeProcess {
+export class NodeProcess implements NodeRunner {
   readonly child: ChildProcess;
-  #state: ProcessState = "running";
+  #state: RunnerState = "running";
   /** Settles when the process has exited, with its exit code or signal. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<NodeExit>;
 
   constructor(
     readonly config: NodeConfig,
@@ -75,7 +74,7 @@ export class NodeProcess {
     return this.child.pid;
   }
 
-  get state(): ProcessState {
+  get state(): RunnerState {
     return this.#state;
   }
 
