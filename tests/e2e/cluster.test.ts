@@ -15,11 +15,13 @@ import { afterEach, describe, expect, test } from "vitest";
 import * as zmq from "zeromq";
 import {
   checkBroadcast,
+  checkConsensus,
   checkLinearizability,
   echoNode,
   gossipBroadcastNode,
   launch,
   primaryBackupNode,
+  raftNode,
   runCluster,
   type NodeContext,
 } from "../../dist/runtime/index.js";
@@ -92,6 +94,28 @@ describe("real clusters run the reference programs under faults, judged by the s
     // Service went on after the primary died: a backup took over.
     expect(record.history.some((op) => op.outcome === "ok" && op.f === "write" && op.invokeMs > crashAt + 300)).toBe(true);
     expect(record.events.some((e) => e.kind === "log" && e.node !== "n0" && /^primary of view [1-9]/.test(e.detail ?? ""))).toBe(true);
+  });
+
+  test("a Raft register on 5 processes stays linearizable and safe through a partition and a killed node", async () => {
+    const { record } = await runCluster(raftNode(), {
+      nodes: 5,
+      durationMs: 3000,
+      printLogs: false,
+      workload: { kind: "register", keys: 2, clients: 3, timeoutMs: 500, stopMs: 2700 },
+      faults: [
+        { atMs: 500, fault: "partition", groups: [["n0", "n1"], ["n2", "n3", "n4"]] },
+        { atMs: 900, fault: "crash", node: "n1", restartAfterMs: 500 },
+        { atMs: 1600, fault: "heal" },
+      ],
+    });
+    const safety = checkConsensus(record);
+    expect(safety.ok, safety.message).toBe(true);
+    const verdict = checkLinearizability(record, { model: "register" });
+    expect(verdict.ok, verdict.message).toBe(true);
+    // The majority side kept (or elected) a leader and committed during the partition.
+    const partitionAt = record.events.find((e) => e.kind === "partition")!.atMs;
+    const healAt = record.events.find((e) => e.kind === "heal")!.atMs;
+    expect(record.history.some((op) => op.outcome === "ok" && op.f === "write" && op.invokeMs > partitionAt + 200 && op.completeMs! < healAt)).toBe(true);
   });
 
   test("broadcast that keeps messages only in memory loses acknowledged ones when its node is cut off and killed: lost-delivery, with the replay line", async () => {

@@ -4,6 +4,7 @@ import { LEDGER_LOG_PREFIX, type LedgerBlock, type LedgerTransfer } from "./ledg
 import { LedgerState, type LedgerRequest } from "./ledger-state.js";
 import { startRaft, type RaftOptions } from "./raft.js";
 import { serveThroughRaft, type ServeOptions } from "./raft-serve.js";
+import { withRecipe } from "../program.js";
 
 export interface LedgerOptions extends RaftOptions, ServeOptions {
   /** Opening balances. @default { alice: 100, bob: 100, carol: 100 } */
@@ -51,7 +52,7 @@ export function ledgerNode(options: LedgerOptions = {}) {
   const accounts = options.accounts ?? DEFAULT_ACCOUNTS;
   const blockSize = options.blockSize ?? 4;
   const sealEveryMs = options.sealEveryMs ?? 100;
-  return (node: NodeContext): void => {
+  return withRecipe((node: NodeContext): void => {
     const logBlock = (block: LedgerBlock) => node.log(`${LEDGER_LOG_PREFIX}${JSON.stringify({ kind: "block", ...block })}`);
     const state = new LedgerState(accounts, blockSize, logBlock);
     if (options.consensus === "none") return unreplicated(node, state);
@@ -61,7 +62,7 @@ export function ledgerNode(options: LedgerOptions = {}) {
       // The leader's applied state may lag its log by a heartbeat; a spare seal of an empty block is a no-op.
       if (raft.isLeader && state.unsealed > 0) raft.submit({ type: "seal" } satisfies LedgerRequest, raft.newRequestId(), () => {});
     });
-  };
+  }, "ledgerNode", [options]);
 
   /** The broken ledger: local checks, local order, gossip. */
   function unreplicated(node: NodeContext, state: LedgerState): void {

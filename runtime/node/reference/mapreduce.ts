@@ -2,6 +2,7 @@ import type { NodeContext } from "../context.js";
 import { runCoordinator } from "./mapreduce-coordinator.js";
 import { resolveMapReduceOptions, type MapReduceOptions } from "./mapreduce-options.js";
 import { runWorker } from "./mapreduce-worker.js";
+import { withRecipe } from "../program.js";
 
 /**
  * MapReduce (Dean and Ghemawat, 2004, as in MIT 6.5840's lab) building an
@@ -34,9 +35,9 @@ import { runWorker } from "./mapreduce-worker.js";
  */
 export function mapReduceNode(options: MapReduceOptions) {
   const resolved = resolveMapReduceOptions(options);
-  return (node: NodeContext): void => {
+  return withRecipe((node: NodeContext): void => {
     const coordinator = node.nodeIds[0]!;
     if (node.id === coordinator) runCoordinator(node, resolved);
     else runWorker(node, resolved, coordinator);
-  };
+  }, "mapReduceNode", [options]);
 }

@@ -2,6 +2,7 @@ import type { NodeContext } from "../context.js";
 import { startRaft, type RaftOptions } from "./raft.js";
 import { serveThroughRaft, type ServeOptions } from "./raft-serve.js";
 import { applyRegisterRequest, type RegisterRequest } from "./register-ops.js";
+import { withRecipe } from "../program.js";
 
 export interface RaftNodeOptions extends RaftOptions, ServeOptions {}
 
@@ -17,7 +18,7 @@ export interface RaftNodeOptions extends RaftOptions, ServeOptions {}
  * it by re-applying its durable log as the leader tells it what is committed.
  */
 export function raftNode(options: RaftNodeOptions = {}) {
-  return (node: NodeContext): void => {
+  return withRecipe((node: NodeContext): void => {
     const values: Record<string, unknown> = {};
     const raft = startRaft(node, {
       apply(command) {
@@ -27,5 +28,5 @@ export function raftNode(options: RaftNodeOptions = {}) {
       },
     }, options);
     serveThroughRaft(node, raft, ["read", "write", "cas"], options);
-  };
+  }, "raftNode", [options]);
 }
