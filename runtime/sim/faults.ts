@@ -32,7 +32,7 @@ export interface NetworkFaults {
 export interface SwarmOptions {
   /** Which fault types the swarm may pick from. @default all */
   kinds?: Array<"loss" | "duplicate" | "reorder" | "partition" | "crash" | "pause" | "skew">;
-  /** Faults stop by this time, and every partition, crash and pause is undone by it (so a run can converge afterwards). */
+  /** Faults stop by this time: every partition, crash and pause is undone by it, and drawn loss, duplication and reordering end then (so a run can converge afterwards). */
   untilMs: number;
 }
 

@@ -130,9 +130,11 @@ class Simulation {
   private readonly latency: () => number;
   private readonly network: NetworkFaults;
   /** The network's probabilities and the recording switch, read once per message: plain fields, no optional chains. */
-  private readonly lossP: number;
-  private readonly duplicateP: number;
-  private readonly reorderP: number;
+  private lossP: number;
+  private duplicateP: number;
+  private reorderP: number;
+  /** A swarm's drawn network faults end here (as its schedule does); the spec's own network faults stay. */
+  private networkUntilMs = Infinity;
   private readonly recordMessages: boolean;
   private readonly schedule: Fault[];
   private readonly clients: Clients | undefined;
@@ -152,6 +154,7 @@ class Simulation {
       const draw = drawSwarm(this.random, spec.nodes, swarm);
       this.network = { ...draw.network, ...spec.network };
       this.schedule = draw.schedule;
+      this.networkUntilMs = swarm.untilMs;
     } else {
       this.network = spec.network;
       this.schedule = [...spec.faults].sort((a, b) => a.atMs - b.atMs);
@@ -461,6 +464,7 @@ class Simulation {
       return;
     }
     const betweenNodes = src < this.n && d < this.n;
+    if (this.now >= this.networkUntilMs) this.calmNetwork();
     if (betweenNodes && this.lossP > 0 && this.random.next() < this.lossP) {
       if (record !== undefined) record.fault = "loss";
       this.stats.lost++;
@@ -479,6 +483,15 @@ class Simulation {
       this.stats.duplicated++;
       this.agenda.push(at(this.now, this.delay(betweenNodes)), DELIVER, d, src, { src: this.ids[src]!, dest: this.ids[d]!, body: copyBodyValue }, copy);
     }
+  }
+
+  /** The swarm's time is up: only the network faults the spec asked for remain. */
+  private calmNetwork(): void {
+    this.networkUntilMs = Infinity;
+    const { loss = 0, duplicate = 0, reorder = 0 } = this.spec.network;
+    this.lossP = loss;
+    this.duplicateP = duplicate;
+    this.reorderP = reorder;
   }
 
   private delay(betweenNodes: boolean): number {

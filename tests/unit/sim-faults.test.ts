@@ -19,6 +19,20 @@ describe("network faults", () => {
     expect(pings(clean).filter((m) => m.sentMs < 950).every((m) => m.fault === undefined && m.deliveredMs !== undefined)).toBe(true);
   });
 
+  test("a swarm's drawn loss and duplication end at its untilMs, as its schedule does", async () => {
+    let checked = 0;
+    for (let seed = 1; seed <= 40 && checked < 3; seed++) {
+      const run = await simulate(chatterNode, { ...base, seed, faults: { swarm: { untilMs: 500, kinds: ["loss", "duplicate"] } } });
+      if (!run.network.loss && !run.network.duplicate) continue;
+      checked++;
+      const faulty = pings(run.record).filter((m) => m.fault === "loss" || m.fault === "duplicate");
+      expect(faulty.length, run.replay).toBeGreaterThan(0);
+      expect(faulty.every((m) => m.sentMs < 500), run.replay).toBe(true);
+      expect(pings(run.record).some((m) => m.sentMs >= 500 && m.deliveredMs !== undefined)).toBe(true);
+    }
+    expect(checked).toBe(3);
+  });
+
   test("duplication: the copy is delivered too, with the same body", async () => {
     const { record } = await simulate(chatterNode, { ...base, network: { duplicate: 0.2 } });
     const copies = pings(record).filter((m) => m.fault === "duplicate");
