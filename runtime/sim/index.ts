@@ -18,4 +18,3 @@ export { formatReplay as formatSimReplay, parseReplay as parseSimReplay, type Si
 export { drawSwarm, type Fault, type NetworkFaults, type SwarmOptions, type SwarmDraw } from "./faults.js";
 export { latencySampler, DEFAULT_LATENCY, type Latency } from "./latency.js";
 export { planWorkload, type Workload, type WorkloadTiming, type PlannedOperation, type OperationResult, type WorkloadPlan } from "./workload.js";
-export { EventQueue, type Scheduled } from "./event-queue.js";

@@ -5,32 +5,11 @@
  * neither a shutdown nor SIGKILL of the kernel leaves a node process behind,
  * a paused (SIGSTOPped) one included. /proc is the judge.
  */
-import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import type { Message } from "../../kernel/protocol/index.js";
 import { launchKernel, outputsOfType, streamText, type LaunchedKernel } from "../support/kernel-client.js";
+import { nodeProcesses, nodeProcessesLeft } from "../support/node-processes.js";
 
-function nodeProcesses(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, "latin1").includes("PARDIS_NODE_CONFIG=")) pids.push(Number(entry));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return pids;
-}
-
-async function noneLeft(deadlineMs = 8000): Promise<number[]> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const pids = nodeProcesses();
-    if (pids.length === 0 || Date.now() > until) return pids;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function run(kernel: LaunchedKernel, code: string): Promise<{ reply: Message; iopub: Message[] }> {
   const { done } = await kernel.client.startExecute(code);
@@ -72,7 +51,7 @@ await cluster.request("n1", { type: "hello" });`);
       const { reply } = await done;
       expect(reply.content.status).toBe("error");
       expect(String(reply.content.evalue)).toMatch(/interrupted|stopped/);
-      expect(await noneLeft()).toEqual([]);
+      expect(await nodeProcessesLeft()).toEqual([]);
       const after = await ok(kernel, "kept + 1");
       expect((outputsOfType(after, "execute_result")[0]?.content.data as Record<string, string>)["text/plain"]).toBe("42");
     } finally {
@@ -86,7 +65,7 @@ await cluster.request("n1", { type: "hello" });`);
 const cluster = await launch(gossipBroadcastNode(), { nodes: 3 });`);
     expect(nodeProcesses()).toHaveLength(3);
     await kernel.shutdown();
-    expect(await noneLeft()).toEqual([]);
+    expect(await nodeProcessesLeft()).toEqual([]);
   });
 
   test("SIGKILL of the kernel leaves no node behind, a paused one included", async () => {
@@ -98,7 +77,7 @@ await cluster.pause("n2");`);
       expect(nodeProcesses()).toHaveLength(3);
       kernel.process.kill("SIGKILL");
       await kernel.exited;
-      expect(await noneLeft()).toEqual([]);
+      expect(await nodeProcessesLeft()).toEqual([]);
     } finally {
       await kernel.shutdown();
     }

@@ -11,11 +11,12 @@
  * machine refuses, the test is skipped and the reason printed.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, readdirSync, readlinkSync } from "node:fs";
+import { readlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { checkBroadcast, gossipBroadcastNode, launch } from "../../dist/runtime/index.js";
 import { repoRoot } from "../support/kernel-client.js";
+import { nodeProcesses } from "../support/node-processes.js";
 
 const tag = String(process.pid % 100_000);
 const subnet = `10.${77 + (process.pid % 3)}.${process.pid % 250}`;
@@ -76,15 +77,6 @@ function freePort(host: string): Promise<number> {
   });
 }
 
-function nodeProcesses(): number[] {
-  return readdirSync("/proc").filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/environ`, "latin1").includes("PARDIS_NODE_CONFIG=");
-    } catch {
-      return false;
-    }
-  });
-}
 
 describe("multi-host mode", () => {
   test("nodes in two other network namespaces join with `pardis node --join`, survive a crash and restart, and leave nothing behind", async (context) => {

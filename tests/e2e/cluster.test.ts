@@ -10,7 +10,7 @@
  * passes its checker; the broken one is set up so it must lose a message).
  */
 import { spawn } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, test } from "vitest";
 import * as zmq from "zeromq";
 import {
@@ -26,33 +26,12 @@ import {
   type NodeContext,
 } from "../../dist/runtime/index.js";
 import { repoRoot } from "../support/kernel-client.js";
+import { nodeProcesses, nodeProcessesLeft } from "../support/node-processes.js";
 
 /** Pids of every process that is a pardis cluster node (its environment carries the node's configuration). */
-function nodeProcesses(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, "latin1").includes("PARDIS_NODE_CONFIG=")) pids.push(Number(entry));
-    } catch {
-      // Gone meanwhile, or not ours to read.
-    }
-  }
-  return pids;
-}
-
-/** Waits (polling /proc, with a deadline) until no node process is left; returns what is left. */
-async function leftover(deadlineMs = 5000): Promise<number[]> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const pids = nodeProcesses();
-    if (pids.length === 0 || Date.now() > until) return pids;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 afterEach(async () => {
-  expect(await leftover(), "node processes left behind").toEqual([]);
+  expect(await nodeProcessesLeft(), "node processes left behind").toEqual([]);
 });
 
 describe("real clusters run the reference programs under faults, judged by the simulator's checkers", () => {
@@ -244,7 +223,7 @@ describe("control, faults and bad input", () => {
     });
     expect(pids).toHaveLength(3);
     child.kill("SIGKILL");
-    expect(await leftover()).toEqual([]);
+    expect(await nodeProcessesLeft()).toEqual([]);
   });
 
   test("an abort signal stops the whole cluster mid-run", async () => {
