@@ -71,6 +71,7 @@ process.on("unhandledRejection", fail);
 const host: NodeHost = {
   id,
   nodeIds: config.nodeIds,
+  incarnation,
   transmit: (dest, body) => transport.send(dest, body),
   now,
   schedule: (delayMs, fire) => Number(setTimeout(fire, Math.max(0, delayMs))),

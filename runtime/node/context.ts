@@ -62,6 +62,12 @@ export interface DurableStorage {
 export interface NodeHost {
   readonly id: string;
   readonly nodeIds: readonly string[];
+  /**
+   * Which start of this node this is (0 the first; each restart counts up, gaps allowed).
+   * RPC msg_ids begin at incarnation × 1,000,000 + 1, so a late reply to a request of an
+   * earlier life is never taken for the answer to a new request with the same id.
+   */
+  readonly incarnation?: number;
   /** Puts a message on the network (the body already has its msg_id / in_reply_to). */
   transmit(dest: string, body: MessageBody): void;
   now(): number;

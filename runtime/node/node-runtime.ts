@@ -52,6 +52,9 @@ export function startNode(program: NodeProgram, host: NodeHost): RunningNode {
  * fewer cache misses than a closure context per helper (measured in
  * tests/bench/sim.bench.ts).
  */
+/** msg_ids per incarnation (see NodeHost.incarnation). */
+const MSG_IDS_PER_LIFE = 1_000_000;
+
 class NodeRuntime implements RunningNode {
   readonly context: NodeContext;
   private readonly handlers = new Map<string, MessageHandler<any>>();
@@ -61,11 +64,12 @@ class NodeRuntime implements RunningNode {
   private readonly pending = new Map<number, PendingRpc>();
   /** Node-level timer id to the host's current handle (an `every` timer gets a new handle each period). */
   private readonly timers = new Map<number, number>();
-  private nextMsgId = 1;
+  private nextMsgId: number;
   private nextTimerId = 1;
   private target: object | undefined = undefined;
 
   constructor(private readonly host: NodeHost) {
+    this.nextMsgId = (host.incarnation ?? 0) * MSG_IDS_PER_LIFE + 1;
     this.context = this.makeContext();
   }
 
@@ -150,6 +154,8 @@ class NodeRuntime implements RunningNode {
     this.timers.set(id, this.host.schedule(delayMs, () => {
       this.timers.delete(id);
       this.guard(fn);
+      // A timer often settles a promise node code awaits (a sleep, a retry loop): let it run at this moment of virtual time.
+      this.host.asyncWork?.();
     }));
     return id;
   }
@@ -160,6 +166,7 @@ class NodeRuntime implements RunningNode {
     const tick = () => {
       this.timers.set(id, this.host.schedule(intervalMs, tick));
       this.guard(fn);
+      this.host.asyncWork?.();
     };
     this.timers.set(id, this.host.schedule(intervalMs, tick));
     return id;

@@ -544,6 +544,10 @@ class SimHost implements NodeHost {
     readonly storage: DurableStorage,
   ) {}
 
+  get incarnation(): number {
+    return this.life;
+  }
+
   transmit(dest: string, body: MessageBody): void {
     this.sim.transmitFrom(this.index, this.life, dest, body);
   }

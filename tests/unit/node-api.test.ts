@@ -87,6 +87,49 @@ describe("rpc", () => {
     expect(run.record.messages.find((m) => m.dest === "n9")!.fault).toBe("unknown-node");
   });
 
+  test("a late reply to a request from before a restart does not answer the new life's request with the same number", async () => {
+    const run = await simulate(
+      (node: NodeContext) => {
+        if (node.id === "n0") {
+          // Answers only after 300 ms: the asker has crashed and restarted by then.
+          node.on("slow_read", (m) => void node.setTimer(300, () => node.reply(m, { type: "read_ok", value: "stale" })));
+          node.on("read", (m) => void node.setTimer(5, () => node.reply(m, { type: "read_ok", value: "fresh" })));
+          return;
+        }
+        const life = (node.storage.get<number>("life") ?? 0) + 1;
+        node.storage.set("life", life);
+        node.setTimer(10, async () => {
+          const request = life === 1 ? { type: "slow_read" } : { type: "read" };
+          const reply = await node.rpc<{ type: "read_ok"; value: string }>("n0", request, { timeoutMs: 1000 }).catch(() => undefined);
+          node.log(`life ${life} got ${reply?.body.value} for msg ${reply?.body.in_reply_to}`);
+        });
+      },
+      { nodes: 2, durationMs: 1000, latency: { kind: "constant", ms: 1 }, faults: [{ atMs: 100, fault: "crash", node: "n1", restartAfterMs: 198 }] },
+    );
+    // The restarted n1 asks at 308 ms; the stale answer (to msg 1 of the first life) arrives at 313, the fresh one at 315.
+    expect(logsOf(run.record, "n1").map((l) => l.detail)).toEqual(["life 2 got fresh for msg 1000001"]);
+  });
+
+  test("a promise a timer settles continues at that moment of virtual time", async () => {
+    const run = await simulate(
+      (node: NodeContext) => {
+        if (node.id === "n1") {
+          // Something else happens later (a delivery at 150 ms) that the continuation must not wait for.
+          node.send("n0", { type: "ping" });
+          return;
+        }
+        node.on("ping", () => node.log(`ping at ${node.now()}`));
+        const sleep = (ms: number) => new Promise<void>((resolve) => node.setTimer(ms, resolve));
+        node.setTimer(0, async () => {
+          await sleep(100);
+          node.log(`woke at ${node.now()}`);
+        });
+      },
+      { nodes: 2, durationMs: 1000, latency: { kind: "constant", ms: 150 } },
+    );
+    expect(logsOf(run.record, "n0").map((l) => l.detail)).toEqual(["woke at 100", "ping at 150"]);
+  });
+
   test("error codes follow Maelstrom's table and its definite/indefinite split", () => {
     expect(ErrorCode).toMatchObject({ timeout: 0, nodeNotFound: 1, notSupported: 10, temporarilyUnavailable: 11, crash: 13, abort: 14, keyDoesNotExist: 20, keyAlreadyExists: 21, preconditionFailed: 22, txnConflict: 30 });
     expect([0, 13, 1000].map(isDefinite)).toEqual([false, false, false]);
