@@ -13,13 +13,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as zmq from "zeromq";
 import { seededRandom } from "../core/index.js";
-import { startNode, type NodeHost, type RunningNode } from "../node/index.js";
-import { installShippedGlobals } from "../pool/shipped-globals.js";
+import type { NodeHost, RunningNode } from "../node/index.js";
 import { CONFIG_ENV, type ControllerToNode, type NodeConfig, type NodeToController } from "./control.js";
 import { diskStorage } from "./disk-storage.js";
 import { NodeTransport } from "./node-transport.js";
 import { Outbound } from "./outbound.js";
-import { loadProgram } from "./program-recipe.js";
 import { Recorder } from "./recorder.js";
 
 const config = JSON.parse(process.env[CONFIG_ENV] ?? "null") as NodeConfig | null;
@@ -83,21 +81,43 @@ const host: NodeHost = {
 };
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-installShippedGlobals({ cwd: process.cwd(), pardisRoot: packageRoot, loopGuard: () => undefined });
+
+/**
+ * What running the program needs beyond the network: the node runtime, the
+ * program's recipe, the pardis namespace and the shipped globals. Loading
+ * them is most of a node's start (runtime/node/index.js carries every
+ * reference program), so it begins only once the node has told the
+ * controller its address (see the end of this file): the controller hears
+ * "ready" from every node sooner, and the loading overlaps the wait for the
+ * peers' addresses and the links' handshakes instead of preceding them.
+ */
+let loading: Promise<{ startNode: typeof import("../node/node-runtime.js").startNode; program: ReturnType<typeof import("./program-recipe.js").loadProgram> }> | undefined;
+function loadNodeCode(): NonNullable<typeof loading> {
+  loading ??= (async () => {
+    // Factory recipes name node programs (runtime/node); only a learner's source that imports pardis needs all of it (~4x the load time).
+    const needsAll = config!.program.kind === "source" && config!.program.pardisAliases.length > 0;
+    const [{ startNode }, { loadProgram }, pardis, { installShippedGlobals }] = await Promise.all([
+      import("../node/node-runtime.js"),
+      import("./program-recipe.js"),
+      import(needsAll ? "../index.js" : "../node/index.js") as Promise<Record<string, unknown>>,
+      import("../pool/shipped-globals.js"),
+    ]);
+    installShippedGlobals({ cwd: process.cwd(), pardisRoot: packageRoot, loopGuard: () => undefined });
+    return { startNode, program: loadProgram(config!.program, pardis) };
+  })();
+  return loading;
+}
 
 /** How long a starting node waits for its links (a peer that is down never answers). */
 const LINK_WAIT_MS = 500;
 
 let running: RunningNode | undefined;
 async function start(): Promise<void> {
-  // Factory recipes name node programs (runtime/node); only a learner's source that imports pardis needs all of it (~4x the load time).
-  const needsAll = config!.program.kind === "source" && config!.program.pardisAliases.length > 0;
-  const [pardis] = await Promise.all([
-    import(needsAll ? "../index.js" : "../node/index.js") as Promise<Record<string, unknown>>,
+  const [{ startNode, program }] = await Promise.all([
+    loadNodeCode(),
     // Messages sent before a link's handshake would fail as unreachable: let the links to live peers come up first.
     transport.connected(LINK_WAIT_MS),
   ]);
-  const program = loadProgram(config!.program, pardis);
   running = startNode(program, host);
   transport.listen((message) => running!.deliver(message));
   tell({ t: "started", id, incarnation });
@@ -131,6 +151,8 @@ function obey(message: ControllerToNode): void {
 
 const address = await transport.bind();
 tell({ t: "ready", id, incarnation, pid: process.pid, address });
+// A failure here (a recipe that does not load) surfaces in start(), which awaits the same promise.
+loadNodeCode().catch(() => undefined);
 for await (const [frame] of control) {
   let message: ControllerToNode;
   try {
