@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import * as zmq from "zeromq";
 import { seededRandom } from "../core/index.js";
 import type { NodeHost, RunningNode } from "../node/index.js";
+import { REFERENCE_MODULES } from "../node/reference/catalog.js";
 import { CONFIG_ENV, type ControllerToNode, type NodeConfig, type NodeToController } from "./control.js";
 import { diskStorage } from "./disk-storage.js";
 import { NodeTransport } from "./node-transport.js";
@@ -91,15 +92,18 @@ const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", ".
  * "ready" from every node sooner, and the loading overlaps the wait for the
  * peers' addresses and the links' handshakes instead of preceding them.
  */
-let loading: Promise<{ startNode: typeof import("../node/node-runtime.js").startNode; program: ReturnType<typeof import("./program-recipe.js").loadProgram> }> | undefined;
+let loading: Promise<{ startNode: typeof import("../node/node-runtime.js").startNode; program: ReturnType<typeof import("./program-loader.js").loadProgram> }> | undefined;
 function loadNodeCode(): NonNullable<typeof loading> {
   loading ??= (async () => {
     // Factory recipes name node programs (runtime/node); only a learner's source that imports pardis needs all of it (~4x the load time).
-    const needsAll = config!.program.kind === "source" && config!.program.pardisAliases.length > 0;
+    const recipe = config!.program;
+    const needsAll = recipe.kind === "source" && recipe.pardisAliases.length > 0;
+    // A reference program by name needs only its own module (see the catalog).
+    const referenceModule = recipe.kind === "export" ? REFERENCE_MODULES[recipe.name] : undefined;
     const [{ startNode }, { loadProgram }, pardis, { installShippedGlobals }] = await Promise.all([
       import("../node/node-runtime.js"),
-      import("./program-recipe.js"),
-      import(needsAll ? "../index.js" : "../node/index.js") as Promise<Record<string, unknown>>,
+      import("./program-loader.js"),
+      import(needsAll ? "../index.js" : referenceModule !== undefined ? `../node/reference/${referenceModule}` : "../node/index.js") as Promise<Record<string, unknown>>,
       import("../pool/shipped-globals.js"),
     ]);
     installShippedGlobals({ cwd: process.cwd(), pardisRoot: packageRoot, loopGuard: () => undefined });

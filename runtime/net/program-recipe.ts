@@ -76,14 +76,3 @@ function assertPlainData(value: unknown, name: string): void {
     throw new TypeError(`The options of ${name}(...) must be plain JSON data to reach a node process.`);
   }
 }
-
-/** In a node process: the program back from its recipe. `pardis` is the package's namespace. */
-export function loadProgram(recipe: ProgramRecipe, pardis: Record<string, unknown>): NodeProgram {
-  if (recipe.kind === "export") {
-    const exported = pardis[recipe.name];
-    if (typeof exported !== "function") throw new PardisError("net-start-failed", `pardis has no node program or factory named ${recipe.name}`);
-    return (recipe.args === undefined ? exported : (exported as (...args: unknown[]) => unknown)(...recipe.args)) as NodeProgram;
-  }
-  const make = new Function(...recipe.pardisAliases, `"use strict";\nreturn ${recipe.code};\n//# sourceURL=node-program:${recipe.label}`);
-  return make(...recipe.pardisAliases.map(() => pardis)) as NodeProgram;
-}
