@@ -1,5 +1,6 @@
 export { display, type Display, type DisplayHandle } from "./display.js";
 export { progress, type ProgressBar, type ProgressOptions } from "./progress.js";
+export { checkYourself, isRight, YOUR_ANSWER, type CheckYourself, type Expected } from "./check-yourself.js";
 export { figure, plotlyBundle, describeFigure, PLOTLY_MIME, type Figure, type PlotlyFigure } from "./plotly.js";
 export { input, interruptSignal } from "./input.js";
 export { displayable, JUPYTER_DISPLAY, type MimeBundle } from "./kernel-bridge.js";
