@@ -3,7 +3,9 @@
  * variable, runs the cell, and sees at once whether it is right, with the
  * reason either way (a wrong answer gets the hint, never the solution). It
  * never throws, so a notebook run top to bottom with the placeholder answer
- * still completes; the returned boolean lets a cell go on from there.
+ * still completes. It returns nothing, so a cell ending with it shows only the
+ * verdict (no stray `false` under it); `isRight` answers the same question
+ * for a cell that wants to go on from there.
  */
 import { display } from "./display.js";
 
@@ -49,8 +51,8 @@ export function isRight(answer: unknown, expected: Expected): boolean {
 
 const escape = (text: string) => text.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]!);
 
-/** Shows ✅ with the explanation, ❌ with the hint, or a prompt to answer; returns whether the answer is right. */
-export function checkYourself(check: CheckYourself): boolean {
+/** Shows ✅ with the explanation, ❌ with the hint, or a prompt to answer. */
+export function checkYourself(check: CheckYourself): void {
   const unanswered = check.answer === YOUR_ANSWER || check.answer === undefined;
   const right = !unanswered && isRight(check.answer, check.expected);
   const [mark, verdict, detail] = unanswered
@@ -63,5 +65,4 @@ export function checkYourself(check: CheckYourself): boolean {
     "text/html": `<div class="pardis-check" style="border-left:4px solid ${colour};padding:4px 10px"><b>${mark} ${verdict}.</b> <i>${escape(check.question)}</i><br>${escape(detail)}</div>`,
     "text/plain": `${mark} ${verdict}. ${check.question}\n${detail}`,
   });
-  return right;
 }
