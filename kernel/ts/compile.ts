@@ -3,6 +3,7 @@ import type TypeScript from "typescript";
 import { dirname } from "node:path";
 import type { CompleteResult, InspectResult, IsCompleteResult } from "../interpreter.js";
 import { insertLoopGuards } from "./loop-guard.js";
+import { expandShorthandProperties } from "./shorthand.js";
 import { installTypeScriptHooks, type HookedTypeScript } from "./typescript-hooks.js";
 
 /** One cell, compiled and checked, ready to evaluate. */
@@ -79,7 +80,7 @@ export class CellCompiler {
   }
 
   compile(source: string): CompileOutcome {
-    const result = this.#converter.convert(this.#declarations, source);
+    const result = this.#converter.convert(this.#declarations, expandShorthandProperties(this.#ts, source));
     const lineTable = this.#hooks.takeLastLineTable();
     if (result.diagnostics.length > 0) {
       return {

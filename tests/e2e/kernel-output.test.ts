@@ -131,3 +131,9 @@ test("the display global is type-checked and is the same object a cell imports f
   const { iopub } = await ok(`import { display as imported } from "pardis"; imported === display`);
   expect(outputsOfType(iopub, "execute_result").map((m) => (m.content.data as Record<string, string>)["text/plain"])).toEqual(["true"]);
 });
+
+test("an earlier cell's variable in a shorthand property is read like the variable itself", async () => {
+  await ok("const shared = 41; let counter = 1;");
+  const { iopub } = await ok("const pack = () => ({ shared, counter }); JSON.stringify({ shared, nested: pack() })");
+  expect(outputsOfType(iopub, "execute_result").map((m) => (m.content.data as Record<string, string>)["text/plain"])).toEqual([`'{"shared":41,"nested":{"shared":41,"counter":1}}'`]);
+});
