@@ -119,10 +119,12 @@ export class TsSession {
       const value = run.lastValue();
       if (value !== undefined && !request.silent) {
         const data = await Promise.race([toMimeBundle(value), interrupted]);
-        this.channel.emit(
-          { msgType: "execute_result", content: { execution_count: request.executionCount, data, metadata: {} } },
-          cell,
-        );
+        if (data !== undefined && Object.keys(data).length > 0) {
+          this.channel.emit(
+            { msgType: "execute_result", content: { execution_count: request.executionCount, data, metadata: {} } },
+            cell,
+          );
+        }
       }
       const userExpressions = await this.#userExpressions(request.userExpressions);
       running.finish({ status: "ok", userExpressions, payload: [] });

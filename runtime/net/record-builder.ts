@@ -75,7 +75,7 @@ export class RecordBuilder {
       for (const copy of entry.copies ?? []) messages.push({ ...copy, id: messages.length, duplicateOf: id });
     }
     const events = [...this.events].sort((a, b) => a.atMs - b.atMs);
-    return {
+    const record: RunRecord = {
       nodes: [...this.nodes],
       clients: [...this.clients],
       messages,
@@ -84,5 +84,9 @@ export class RecordBuilder {
       ...(replay !== undefined ? { replay } : {}),
       endMs,
     };
+    // Left as a cell's last value (`await cluster.stop()`), a record shows a line, not thousands of messages.
+    const summary = `RunRecord: ${record.nodes.length} nodes, ${messages.length} messages, ${record.history.length} operations, ${events.length} events over ${endMs.toFixed(0)} ms (lamportDiagram(record) draws it)`;
+    Object.defineProperty(record, Symbol.for("Jupyter.display"), { value: () => ({ "text/plain": summary }) });
+    return record;
   }
 }

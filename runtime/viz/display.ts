@@ -37,6 +37,8 @@ function terminalText(bundle: MimeBundle): string {
 
 function handleFor(displayId: string): DisplayHandle {
   return {
+    // A handle left as a cell's last value shows nothing: what it stands for is on screen already.
+    [Symbol.for("Jupyter.display")]: () => ({}),
     displayId,
     async update(value) {
       const bridge = kernelBridge();

@@ -137,3 +137,9 @@ test("an earlier cell's variable in a shorthand property is read like the variab
   const { iopub } = await ok("const pack = () => ({ shared, counter }); JSON.stringify({ shared, nested: pack() })");
   expect(outputsOfType(iopub, "execute_result").map((m) => (m.content.data as Record<string, string>)["text/plain"])).toEqual([`'{"shared":41,"nested":{"shared":41,"counter":1}}'`]);
 });
+
+test("a display handle left as a cell's last value shows nothing more; a cell that ends with one has only the display", async () => {
+  const { iopub } = await ok(`display.markdown("**shown once**")`);
+  expect(outputsOfType(iopub, "display_data")).toHaveLength(1);
+  expect(outputsOfType(iopub, "execute_result")).toEqual([]);
+});
