@@ -10,12 +10,12 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { repoRoot, venv } from "../support/kernel-client.js";
+import { launchBrowser } from "../support/browser.js";
 import { emptyNotebook, startJupyterLab, type JupyterLab } from "../support/jupyter-server.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(repoRoot, "tests", "artifacts");
 const SCREENSHOT = join(ARTIFACTS, "jupyterlab-browser.png");
 const SERVER_LOG = join(ARTIFACTS, "jupyterlab-browser-server.log");
@@ -33,8 +33,8 @@ let lab: JupyterLab | undefined;
 let context: BrowserContext | undefined;
 let page: Page;
 let userDataDir: string | undefined;
-const consoleErrors: string[] = [];
-const externalRequests: string[] = [];
+let consoleErrors: string[] = [];
+let externalRequests: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -44,43 +44,15 @@ beforeAll(async () => {
     startJupyterLab({ files: { [NOTEBOOK]: emptyNotebook({ name: "pardis", display_name: spec.display_name, language: spec.language }) } }).then(
       (started) => (lab = started),
     ),
-    chromium
-      .launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          "--no-sandbox",
-          "--headless",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--no-first-run",
-        ],
-        viewport: { width: 1280, height: 1000 },
-        timeout: 60_000,
-      })
-      .then((started) => (context = started)),
+    launchBrowser(userDataDir).then((started) => {
+      context = started.context;
+      page = started.page;
+      consoleErrors = started.consoleErrors;
+      externalRequests = started.externalRequests;
+    }),
   ]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failure) throw failure.reason;
-  const ctx = context!;
-  // No network here, and JupyterLab must not need any: anything not served by our server is refused and noted.
-  await ctx.route(
-    (url) => url.hostname !== "127.0.0.1" && url.protocol !== "data:" && url.protocol !== "blob:",
-    (route) => {
-      externalRequests.push(route.request().url());
-      return route.abort("blockedbyclient");
-    },
-  );
-  page = ctx.pages()[0] ?? (await ctx.newPage());
-  page.on("console", (message) => {
-    if (message.type() === "error") consoleErrors.push(`console.error: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => consoleErrors.push(`page error: ${error.stack ?? error.message}`));
-  page.on("requestfailed", (request) => {
-    if (!externalRequests.includes(request.url())) consoleErrors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
-  });
 }, 180_000);
 
 function diagnostics(notebookText = ""): string {

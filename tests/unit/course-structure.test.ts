@@ -7,13 +7,18 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { courseFiles, readCourseNotebook, tags, text } from "../support/course.js";
+import { CONCEPTS, courseFiles, readCourseNotebook, tags, text, type Concept } from "../support/course.js";
 import { repoRoot } from "../support/kernel-client.js";
 
 const files = courseFiles();
 const notebooks = files.map(readCourseNotebook);
 
 describe("the course's notebooks", () => {
+  test("an index and one notebook per concept, in order", () => {
+    expect(files[0]).toBe("00-start-here.ipynb");
+    expect(files.length).toBeGreaterThanOrEqual(Object.keys(CONCEPTS).length + 1);
+  });
+
   test.each(files)("%s: nbformat 4.5, the pardis kernel, outputs stripped", (file) => {
     const notebook = notebooks.find((n) => n.file === file)!;
     expect([notebook.nbformat, notebook.nbformat_minor]).toEqual([4, 5]);
@@ -31,6 +36,13 @@ describe("the course's notebooks", () => {
       expect(index, `00-start-here links ${file}`).toContain(`(${file})`);
       expect(readme, `README links ${file}`).toContain(`notebooks/${file}`);
     }
+  });
+
+  test.each(Object.keys(CONCEPTS) as Concept[])("concept %s has a runnable experiment and a check-yourself cell", (concept) => {
+    const cells = notebooks.flatMap((n) => n.cells.map((cell) => ({ file: n.file, cell })));
+    const teaching = cells.filter(({ cell }) => cell.cell_type === "code" && tags(cell).includes(`concept:${concept}`));
+    expect(teaching.filter(({ cell }) => tags(cell).includes("experiment")).length, `${concept}: experiment cells`).toBeGreaterThan(0);
+    expect(teaching.filter(({ cell }) => tags(cell).includes("check-yourself")).length, `${concept}: check-yourself cells`).toBeGreaterThan(0);
   });
 
   test("check-yourself cells call checkYourself", () => {
