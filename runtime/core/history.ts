@@ -45,6 +45,7 @@ export interface MessageRecord {
   dest: string;
   /** The message body's type, e.g. "read", "append_entries", "gossip". */
   type: string;
+  /** The body as sent. On a real cluster, undefined for a message whose sender was killed before it reported the send (only the receiver's half survived). */
   body: unknown;
   sentMs: number;
   /** When it was delivered; undefined if it never was. */
