@@ -195,6 +195,21 @@ function describeRun(run: RunRecord, inView: readonly MessageRecord[], events: r
 }
 
 /**
+ * Where the picture ends by default: a little after the last thing that
+ * happened (a message, an event, an operation), not at the run's deadline. A
+ * run whose work is done in 20 ms of a 2-second simulation would otherwise be
+ * squeezed into the first percent of the axis.
+ */
+function activityEnd(run: RunRecord): number {
+  let last = 0;
+  for (const m of run.messages) last = Math.max(last, m.deliveredMs ?? m.sentMs);
+  for (const e of run.events) last = Math.max(last, e.atMs);
+  for (const op of run.history) last = Math.max(last, op.completeMs ?? op.invokeMs);
+  if (last === 0) return run.endMs;
+  return Math.min(run.endMs, last + Math.max(1, last * 0.05));
+}
+
+/**
  * A space-time diagram of a run (plotly). Lanes are the nodes, then the
  * clients; messages are coloured by type (the most frequent `topTypes`, the
  * rest "other"), duplicates dashed, dropped messages red and ending in a ✕
@@ -207,7 +222,7 @@ function describeRun(run: RunRecord, inView: readonly MessageRecord[], events: r
 export function lamportDiagram(source: RunSource, options: LamportOptions = {}): LamportFigure {
   const run = recordOf(source);
   const fromMs = options.fromMs ?? 0;
-  const toMs = options.toMs ?? run.endMs;
+  const toMs = options.toMs ?? activityEnd(run);
   const nodeLanes = options.nodes ? run.nodes.filter((n) => options.nodes!.includes(n)).sort((a, b) => options.nodes!.indexOf(a) - options.nodes!.indexOf(b)) : run.nodes;
   const lanes = [...nodeLanes, ...(options.showClients === false ? [] : run.clients)];
   const laneOf = new Map(lanes.map((lane, index) => [lane, index]));

@@ -130,7 +130,7 @@ describe("lamport diagram", () => {
     const up = segments(byName(fig, "lane")).filter(([, y]) => y === lane("n3"));
     expect(up).toEqual([
       [0, 2, 40, 2],
-      [70, 2, 100, 2],
+      [70, 2, 95.55, 2],
     ]);
   });
 
@@ -188,6 +188,15 @@ test("a run result carrying its record as `record` draws the same diagram", () =
 });
 
 describe("lamport options", () => {
+  test("by default the picture ends a little after the last thing that happened, not at a far-off deadline", () => {
+    const idleTail = { ...run, endMs: 2000 };
+    const range = (lamportDiagram(idleTail).layout as { xaxis: { range: number[] } }).xaxis.range;
+    // The last event is at 91 ms: the axis ends 5% later, not at 2000.
+    expect(range[0]).toBe(0);
+    expect(range[1]).toBeCloseTo(95.55, 5);
+    expect((lamportDiagram(run).layout as { xaxis: { range: number[] } }).xaxis.range).toEqual([0, 95.55]);
+  });
+
   test("a time window keeps what overlaps it and sets the x range", () => {
     const fig = lamportDiagram(run, { fromMs: 30, toMs: 75 });
     expect((fig.layout as { xaxis: { range: number[] } }).xaxis.range).toEqual([30, 75]);
