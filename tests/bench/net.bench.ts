@@ -43,6 +43,7 @@ import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import { bench, describe } from "vitest";
 import { echoNode, launch, type Cluster, type Envelope, type NodeContext } from "../../dist/runtime/index.js";
+import { median, quantile } from "./stats.js";
 
 const ROUNDS = Number(process.env.BENCH_NET_ROUNDS ?? 9);
 const STARTUP_ROUNDS = Number(process.env.BENCH_NET_STARTUP_ROUNDS ?? 9);
@@ -56,13 +57,6 @@ const STARTUP_TARGET_MS = 500;
 
 const repoRoot = join(import.meta.dirname, "..", "..");
 const out = (text: string) => process.stdout.write(text);
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  return sorted[low]! + (sorted[Math.min(low + 1, sorted.length - 1)]! - sorted[low]!) * (at - low);
-};
-const median = (values: number[]) => quantile(values, 0.5);
 
 // ---------------------------------------------------------------- the pardis side
 

@@ -30,6 +30,7 @@ import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { bench, describe } from "vitest";
 import { createPool, type Pool } from "../../dist/runtime/index.js";
+import { median, quantile } from "./stats.js";
 
 const ROUNDS = Number(process.env.BENCH_POOL_ROUNDS ?? 21);
 const UNCHUNKED_ITEMS = Number(process.env.BENCH_POOL_UNCHUNKED_ITEMS ?? 5_000);
@@ -41,13 +42,6 @@ const PRIME_CHUNKS = 48;
 const MAP_THREADS = Math.min(2, availableParallelism());
 
 const out = (text: string) => process.stdout.write(text);
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  return sorted[low]! + (sorted[Math.min(low + 1, sorted.length - 1)]! - sorted[low]!) * (at - low);
-};
-const median = (values: number[]) => quantile(values, 0.5);
 
 // ---------------------------------------------------------------- the work, written once
 
