@@ -1,7 +1,8 @@
 /**
  * The lost-update race, shown with real threads: several workers increment one
- * shared counter with a plain `counter[0] = counter[0] + 1`, then under a
- * Mutex, then with an AtomicCounter. Only the plain version loses increments,
+ * shared counter by reading it and writing back one more (each access to
+ * memory, the read-then-write unprotected), then under a Mutex, then with an
+ * AtomicCounter. Only the plain version loses increments,
  * and how many depends on how often the threads really ran at the same time.
  */
 import { existsSync } from "node:fs";
@@ -53,7 +54,7 @@ export interface RaceDemoResult {
 }
 
 const MODES: Array<[RaceMode, string]> = [
-  ["plain", "plain counter[0] = counter[0] + 1"],
+  ["plain", "unprotected: seen = load(counter); store(counter, seen + 1)"],
   ["mutex", "mutex.lock(); counter[0] += 1; mutex.unlock()"],
   ["atomic", "atomicCounter.increment()"],
 ];
