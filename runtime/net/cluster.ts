@@ -110,11 +110,11 @@ export class Cluster {
   readonly #remote: Set<string>;
 
   /** Use launch(): it starts the processes and waits until every node runs. */
-  constructor(program: NodeProgram, options: ResolvedLaunch, extra: Pick<LaunchOptions, "dataDir" | "live">) {
+  constructor(program: NodeProgram, options: ResolvedLaunch, extra: Pick<LaunchOptions, "dataDir" | "live"> & { pardisExports?: ReadonlySet<string> }) {
     this.#remote = new Set(options.remote);
     this.nodes = options.nodes;
     this.#options = options;
-    this.#recipe = shipProgram(program);
+    this.#recipe = shipProgram(program, extra.pardisExports);
     this.#builder = new RecordBuilder(options.nodes);
     this.#ownsDataDir = extra.dataDir === undefined;
     this.#dataDir = extra.dataDir ?? mkdtempSync(join(tmpdir(), "pardis-cluster-"));

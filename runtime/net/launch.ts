@@ -14,8 +14,13 @@ export async function launch(program: NodeProgram | (LaunchOptions & { program: 
   const [node, given] = typeof program === "function" ? [program, options] : [program.program, { ...program }];
   if (typeof node !== "function") throw new TypeError(`launch expects a node program (a function or class taking the node context), got ${node === null ? "null" : typeof node}`);
   const resolved = resolveLaunch(given);
-  const { Cluster } = await import("./cluster.js");
-  const cluster = new Cluster(node, resolved, { ...(given.dataDir !== undefined ? { dataDir: given.dataDir } : {}), live: given.live ?? kernelBridge() !== undefined });
+  const [{ Cluster }, pardis] = await Promise.all([import("./cluster.js"), import("../index.js")]);
+  const cluster = new Cluster(node, resolved, {
+    ...(given.dataDir !== undefined ? { dataDir: given.dataDir } : {}),
+    live: given.live ?? kernelBridge() !== undefined,
+    // To tell "imported from pardis in an earlier cell" apart from other captured names.
+    pardisExports: new Set(Object.keys(pardis)),
+  });
   await cluster.start(given.signal);
   return cluster;
 }

@@ -28,7 +28,12 @@ function labelOf(program: Function): string {
   return typeof program.name === "string" && program.name !== "" ? program.name : "anonymous";
 }
 
-export function shipProgram(program: NodeProgram): ProgramRecipe {
+/**
+ * `pardisExports`: the names the pardis package exports, so that a name
+ * imported from pardis in an earlier cell (which the program captures) gets an
+ * error that says to import it in the program's own cell.
+ */
+export function shipProgram(program: NodeProgram, pardisExports: ReadonlySet<string> = new Set()): ProgramRecipe {
   if (typeof program !== "function") {
     throw new TypeError(`Expected a node program (a function or class taking the node context), got ${program === null ? "null" : typeof program}`);
   }
@@ -54,18 +59,23 @@ export function shipProgram(program: NodeProgram): ProgramRecipe {
     if (PARDIS_ALIAS.test(free.name)) pardisAliases.add(free.name);
     else captured.push(writtenName(free));
   }
-  if (captured.length > 0) throw capturedError(label, [...new Set(captured)]);
+  if (captured.length > 0) throw capturedError(label, [...new Set(captured)], pardisExports);
   const code = analysis.shape === "method" ? `({\n${source}\n})[${JSON.stringify(label)}]` : `(\n${source}\n)`;
   return { kind: "source", code, label, pardisAliases: [...pardisAliases] };
 }
 
-function capturedError(label: string, names: string[]): PardisError {
+function capturedError(label: string, names: string[], pardisExports: ReadonlySet<string>): PardisError {
   const subject = label === "anonymous" ? "The node program" : label;
+  const fromPardis = names.filter((name) => pardisExports.has(name));
+  const advice = fromPardis.length > 0
+    ? `${fromPardis.join(", ")} ${fromPardis.length === 1 ? "comes" : "come"} from pardis, imported in an earlier cell: import ${fromPardis.length === 1 ? "it" : "them"} again in the cell that defines the program (import { ${fromPardis.join(", ")} } from "pardis"), and every node process gets ${fromPardis.length === 1 ? "it" : "them"}. `
+    : "";
   return new PardisError(
     "captured-variables",
     `${subject} uses ${names.length === 1 ? "a name" : "names"} from outside itself: ${names.join(", ")}. ` +
       `A real cluster runs each node in its own process and sends it only the program's source text, so ${names.length === 1 ? "it does" : "they do"} not exist there. ` +
-      `Define helpers and constants inside the program; pardis itself (\`import { ... } from "pardis"\` in the cell) is provided to every node process.`,
+      advice +
+      `Define helpers and constants inside the program; pardis itself (\`import { ... } from "pardis"\` in the program's cell) is provided to every node process.`,
   );
 }
 

@@ -52,6 +52,10 @@ await cluster.request("n1", { type: "hello" });`);
       expect(reply.content.status).toBe("error");
       expect(String(reply.content.evalue)).toMatch(/interrupted|stopped/);
       expect(await nodeProcessesLeft()).toEqual([]);
+      // A program using a pardis import from an earlier cell is refused, and told to import it in its own cell.
+      const captured = await run(kernel, `await launch((node) => { node.on("x", () => ({ type: "x_ok", n: typeof launch })); }, { nodes: 1 });`);
+      expect(captured.reply.content.status).toBe("error");
+      expect(String(captured.reply.content.evalue)).toMatch(/uses a name from outside itself: launch\. .*launch comes from pardis, imported in an earlier cell: import it again in the cell that defines the program/);
       const after = await ok(kernel, "kept + 1");
       expect((outputsOfType(after, "execute_result")[0]?.content.data as Record<string, string>)["text/plain"]).toBe("42");
     } finally {
