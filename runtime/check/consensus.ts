@@ -16,6 +16,7 @@
 import type { CheckVerdict, RunEvent, RunRecord } from "../core/history.js";
 import { CheckInputError } from "./errors.js";
 import { canonicalJson } from "./json.js";
+import { loggedObservations } from "./logged-observations.js";
 import { withReplay } from "./run-input.js";
 
 /** A node's role in a term: emit "leader" when it wins an election (others are optional). */
@@ -58,18 +59,9 @@ export const CONSENSUS_LOG_PREFIX = "consensus ";
 
 /** Consensus observations from a run's log events (see the file comment for the format). */
 export function consensusObservations(events: readonly RunEvent[]): ConsensusObservation[] {
-  const out: ConsensusObservation[] = [];
-  for (const event of events) {
-    if (event.kind !== "log" || !event.detail?.startsWith(CONSENSUS_LOG_PREFIX)) continue;
-    let body: unknown;
-    try {
-      body = JSON.parse(event.detail.slice(CONSENSUS_LOG_PREFIX.length));
-    } catch (error) {
-      throw new CheckInputError("bad-observation", `a consensus log line at ${event.atMs} ms is not JSON: ${event.detail} (${String(error)})`);
-    }
-    out.push({ ...(body as object), node: event.node ?? "?", atMs: event.atMs } as ConsensusObservation);
-  }
-  return out;
+  return loggedObservations(events, CONSENSUS_LOG_PREFIX, "consensus").map(
+    ({ node, atMs, body }) => ({ ...(body as object), node, atMs }) as ConsensusObservation,
+  );
 }
 
 function validate(obs: ConsensusObservation): void {

@@ -20,6 +20,7 @@ import type { CheckVerdict, RunEvent, RunRecord } from "../core/history.js";
 import { compareStrings, indexTerms, type IndexDocument, type IndexEntries } from "../node/reference/mapreduce-index.js";
 import { MAPREDUCE_LOG_PREFIX } from "../node/reference/mapreduce-messages.js";
 import { CheckInputError } from "./errors.js";
+import { loggedObservations } from "./logged-observations.js";
 import { withReplay } from "./run-input.js";
 
 /** One reduce task's committed share of the index, as the coordinator logged it. */
@@ -46,18 +47,9 @@ export type InvertedIndexOptions = { documents: readonly IndexDocument[] } | { e
 
 /** MapReduce observations from a run's log events (see the file comment for the format). */
 export function mapReduceObservations(events: readonly RunEvent[]): MapReduceObservation[] {
-  const out: MapReduceObservation[] = [];
-  for (const event of events) {
-    if (event.kind !== "log" || !event.detail?.startsWith(MAPREDUCE_LOG_PREFIX)) continue;
-    let body: unknown;
-    try {
-      body = JSON.parse(event.detail.slice(MAPREDUCE_LOG_PREFIX.length));
-    } catch (error) {
-      throw new CheckInputError("bad-observation", `a mapreduce log line at ${event.atMs} ms is not JSON: ${event.detail} (${String(error)})`);
-    }
-    out.push({ ...(body as object), node: event.node ?? "?", atMs: event.atMs } as MapReduceObservation);
-  }
-  return out;
+  return loggedObservations(events, MAPREDUCE_LOG_PREFIX, "mapreduce").map(
+    ({ node, atMs, body }) => ({ ...(body as object), node, atMs }) as MapReduceObservation,
+  );
 }
 
 function validate(obs: MapReduceObservation): void {

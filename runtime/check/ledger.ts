@@ -18,6 +18,7 @@
 import type { CheckVerdict, RunEvent, RunRecord } from "../core/history.js";
 import { GENESIS_PREV_HASH, LEDGER_LOG_PREFIX, blockHash, type LedgerBlock } from "../node/index.js";
 import { CheckInputError } from "./errors.js";
+import { loggedObservations } from "./logged-observations.js";
 import { withReplay } from "./run-input.js";
 
 /** A block as one node reported it. */
@@ -30,17 +31,9 @@ export interface BlockObservation {
 /** Block observations from a run's log events; other ledger lines (a client's outcomes) are skipped. */
 export function ledgerObservations(events: readonly RunEvent[]): BlockObservation[] {
   const out: BlockObservation[] = [];
-  for (const event of events) {
-    if (event.kind !== "log" || !event.detail?.startsWith(LEDGER_LOG_PREFIX)) continue;
-    let body: { kind?: string } & Partial<LedgerBlock>;
-    try {
-      body = JSON.parse(event.detail.slice(LEDGER_LOG_PREFIX.length)) as typeof body;
-    } catch (error) {
-      throw new CheckInputError("bad-observation", `a ledger log line at ${event.atMs} ms is not JSON: ${event.detail} (${String(error)})`);
-    }
-    if (body.kind !== "block") continue;
-    const { kind: _kind, ...block } = body;
-    out.push({ node: event.node ?? "?", atMs: event.atMs, block: block as LedgerBlock });
+  for (const { node, atMs, body } of loggedObservations(events, LEDGER_LOG_PREFIX, "ledger")) {
+    const { kind, ...block } = body as { kind?: string } & Partial<LedgerBlock>;
+    if (kind === "block") out.push({ node, atMs, block: block as LedgerBlock });
   }
   return out;
 }
