@@ -9,7 +9,7 @@
  * operations of a run are shifted by its start when it ends.
  */
 import * as zmq from "zeromq";
-import { seededRandom, type HistoryOperation } from "../core/index.js";
+import { seededRandom } from "../core/index.js";
 import { ErrorCode, RpcError, type MessageBody, type OutgoingBody } from "../node/index.js";
 import { Clients } from "../sim/clients.js";
 import type { Workload } from "../sim/workload.js";
@@ -124,13 +124,13 @@ export class ClusterClients {
     this.#runStartMs = runStartMs;
     this.#firstOp = builder.history.length;
     const runNow = () => now() - runStartMs;
-    const history: HistoryOperation[] = [];
     const clients: Clients = new Clients(workload, durationMs, {
       now: runNow,
       // Each run draws its own stream, so a second run does not repeat the first one's operations.
       random: seededRandom(this.options.seed * 31 + ++this.#runs),
       nodeIds: nodes,
-      history,
+      // The record's own history: operations appear as they are invoked, and their ids (its length) continue across runs.
+      history: builder.history,
       wake: (k, afterMs) => later(afterMs, () => clients.next(k)),
       armTimeout: (k, msgId, afterMs) => {
         const handle = { cancelled: false };
@@ -141,12 +141,6 @@ export class ClusterClients {
       },
       send: (k, dest, body) => this.#send(clients.ids[k]!, dest, body),
     });
-    // Operations appear in the record's history as they are invoked (ids continue across runs).
-    const push = history.push.bind(history);
-    history.push = (...ops: HistoryOperation[]) => {
-      for (const op of ops) builder.history.push(op);
-      return push(...ops);
-    };
     for (const id of clients.ids) builder.clients.add(id);
     this.#clients = clients;
     clients.start();
@@ -167,11 +161,10 @@ export class ClusterClients {
     const clients = this.#clients;
     this.#clients = undefined;
     if (clients === undefined) return;
-    // History ids continue across runs, and times move from run time to cluster time.
+    // This run's operations move from run time to cluster time.
     const ops = this.options.builder.history;
     for (let i = this.#firstOp; i < ops.length; i++) {
       const op = ops[i]!;
-      op.id = i;
       op.invokeMs += this.#runStartMs;
       if (op.completeMs !== undefined) op.completeMs += this.#runStartMs;
     }

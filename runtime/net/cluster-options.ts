@@ -9,6 +9,7 @@ import { PardisError, seededRandom } from "../core/index.js";
 import type { NodeProgram } from "../node/index.js";
 import { drawSwarm, type Fault, type NetworkFaults, type SwarmOptions } from "../sim/faults.js";
 import type { Workload } from "../sim/workload.js";
+import { CLIENT_ID } from "./control.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "./wire.js";
 
 export interface LaunchOptions {
@@ -86,7 +87,7 @@ export function resolveLaunch(options: LaunchOptions): ResolvedLaunch {
     : [...options.nodes];
   if (nodes.length === 0 || nodes.length > 64) throw invalid(`a real cluster has 1 to 64 nodes, got ${nodes.length}`);
   for (const id of nodes) {
-    if (typeof id !== "string" || !/^[A-Za-z0-9_-]+$/.test(id) || /^c\d+$/.test(id)) {
+    if (typeof id !== "string" || !/^[A-Za-z0-9_-]+$/.test(id) || CLIENT_ID.test(id)) {
       throw invalid(`node ids are letters, digits, - and _ and never c1, c2, ... (client ids), got ${JSON.stringify(id)}`);
     }
   }

@@ -63,6 +63,9 @@ export type ControllerToNode =
 
 export const CONFIG_ENV = "PARDIS_NODE_CONFIG";
 
+/** Clients are c1, c2, ... as in Maelstrom (c0 is cluster.request): node ids may not look like one, and replies to one go to the controller's inbox. */
+export const CLIENT_ID = /^c\d+$/;
+
 /**
  * A `pardis node --join` agent on another machine runs the node processes of
  * one node id for the controller: it spawns them, signals them (crash,

@@ -13,7 +13,7 @@
 import * as zmq from "zeromq";
 import type { Random } from "../core/index.js";
 import type { Envelope, MessageBody } from "../node/index.js";
-import type { NodeConfig } from "./control.js";
+import { CLIENT_ID, type NodeConfig } from "./control.js";
 import { handshake } from "./handshake.js";
 import { Outbound } from "./outbound.js";
 import type { Recorder } from "./recorder.js";
@@ -26,9 +26,6 @@ interface Link {
   out: Outbound;
   connected: (timeoutMs: number) => Promise<boolean>;
 }
-
-/** Clients are c1, c2, ... as in Maelstrom; their replies go to the controller's inbox. */
-const CLIENT_ID = /^c\d+$/;
 
 /** At most this many messages leave a node for one peer as one multipart ZeroMQ message. */
 const LINK_BATCH = 256;
