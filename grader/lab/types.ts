@@ -95,34 +95,42 @@ export interface LabLimits {
   readonly loopback: boolean;
 }
 
-export interface LabDefinition {
+/**
+ * What a learner's machine may hold: the public scenarios and how outcomes are
+ * judged (`labs/<id>/public.ts` exports it as `publicLab`). Judging code is not
+ * secret; hidden scenarios' parameters, the reference and the variants are.
+ */
+export interface PublicLab {
   readonly id: string;
   readonly title: string;
   /** Names the submission must export (top-level declarations in a notebook's answer cells). */
   readonly exports: readonly string[];
-  /** The exercise module, relative to the package root's dist/ (e.g. "labs/sync-primitives/exercise/index.js"). */
+  /** The exercise module, relative to dist/ (e.g. "labs/sync-primitives/exercise/index.js"). Only labs/<id>/exercise/ is visible in the sandbox. */
   readonly exercise: string;
+  /** Public scenarios only here; `lab.ts` adds the hidden ones. */
   readonly scenarios: readonly ScenarioSpec[];
   readonly limits: LabLimits;
-  /** The reference solution: a .ts file under labs/<id>/ (never bound into a sandbox). */
+  judge(scenario: ScenarioSpec, outcome: ExerciseOutcome, context: JudgeContext): Verdict;
+  /** The scenario narrowed to one seed, for a replay command (`--only S --seed N`). Labs without seeds leave it out. */
+  withSeed?(scenario: ScenarioSpec, seed: number): ScenarioSpec;
+}
+
+/** The whole lab (`labs/<id>/lab.ts` exports it as `lab`): grader side only, never shipped to learners. */
+export interface LabDefinition extends PublicLab {
+  /** The instructor notebook (`labs/<id>/<id>.ipynb`): its answer cells, with solutions, are the reference solution. */
   readonly reference: string;
   readonly variants: readonly KnownWrongVariant[];
   /** Scenarios whose judge compares against the reference's outcome in the same run (speedup). */
   readonly needsReference?: readonly string[];
-  judge(scenario: ScenarioSpec, outcome: ExerciseOutcome, context: JudgeContext): Verdict;
-  /**
-   * The one-line command that replays a failing case on the learner's machine,
-   * for example `npx pardis grade my.ipynb --lab fault-tolerance --only kv/crash --seed 4711`.
-   * The grader builds it when the lab leaves it out.
-   */
-  replay?(scenario: ScenarioSpec, verdict: Verdict): string | undefined;
 }
 
 // ---- inside the sandbox ---------------------------------------------------------------
 
-/** What an exercise module exports (default or named `run`). */
+/** What an exercise module exports (named `run`, optionally `endowments`). */
 export interface ExerciseModule {
   run(context: ExerciseContext): Promise<void>;
+  /** Extra globals for the submission beyond the standard ones (console, SharedArrayBuffer, Atomics). */
+  endowments?: Readonly<Record<string, unknown>>;
 }
 
 /** The submission as JavaScript (CommonJS shape) plus how it must be loaded. */
