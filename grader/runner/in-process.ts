@@ -5,13 +5,14 @@
  * the same context, so an exercise cannot tell the two apart.
  */
 import { performance } from "node:perf_hooks";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ExerciseModule, ExerciseOutcome, JsonValue, ScenarioSpec, SubmissionCode } from "../lab/types.js";
 import { loadSubmission } from "./load-submission.js";
 
-/** Loads an exercise module by its path under dist/ (as in LabDefinition.exercise). */
+/** Loads an exercise module by its path under dist/ (as in LabDefinition.exercise), or by an absolute path. */
 export async function importExercise(distRoot: string, exercise: string): Promise<ExerciseModule> {
-  const loaded = (await import(pathToFileURL(`${distRoot}/${exercise}`).href)) as Partial<ExerciseModule> & { default?: ExerciseModule };
+  const loaded = (await import(pathToFileURL(resolve(distRoot, exercise)).href)) as Partial<ExerciseModule> & { default?: ExerciseModule };
   const module = loaded.run ? (loaded as ExerciseModule) : loaded.default;
   if (!module || typeof module.run !== "function") throw new Error(`${exercise} exports no run(context)`);
   return module;

@@ -1,26 +1,25 @@
 /**
  * Turns a submission's CommonJS JavaScript into its exports, in the thread
- * that calls it. Confined loading (an SES Compartment after lockdown) is what
- * the sandboxed runner uses; unconfined loading is for trusted code only
- * (the lab's own tests of its reference and variants, a learner's public
- * checks on their own machine).
+ * that calls it. Confined loading (an SES Compartment after lockdown, done
+ * lazily once per thread) is what the sandboxed runner and its exercises'
+ * worker threads use; unconfined loading is for trusted code only (the lab's
+ * own tests of its reference and variants, a learner's public checks on
+ * their own machine).
  */
 import type { SubmissionCode } from "../lab/types.js";
+// Imported first so that this thread's SharedArrayBuffer/Atomics are captured before any lockdown.
+import "./captured.js";
+import { evaluateConfined, refusingRequire } from "./confine.js";
 
 export interface LoadOptions {
-  /** Evaluate in an SES Compartment (the runner has called lockdown first). */
+  /** Evaluate in an SES Compartment (lockdown() runs first in this thread, once). */
   readonly confined: boolean;
   /** Extra globals the lab grants the submission (hardened when confined). */
   readonly endowments?: Readonly<Record<string, unknown>>;
 }
 
-/** Submissions get no modules: `require` of anything names what was refused. */
-function refusingRequire(specifier: string): never {
-  throw new Error(`a submission cannot load modules (it asked for ${JSON.stringify(specifier)}); everything it needs is passed to it`);
-}
-
 export function loadSubmission(code: SubmissionCode, options: LoadOptions): Readonly<Record<string, unknown>> {
-  if (options.confined) throw new Error("confined loading is not available in this build");
+  if (options.confined) return evaluateConfined(code, options.endowments);
   const module = { exports: {} as Record<string, unknown> };
   const names = Object.keys(options.endowments ?? {});
   const body = `${code.js}\n//# sourceURL=${code.name}`;
