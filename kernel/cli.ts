@@ -12,7 +12,11 @@ const USAGE = `usage:
   pardis lab [JUPYTER LAB ARGS...]                                open JupyterLab on the course
   pardis node --join tcp://HOST:PORT --id ID --host ADDR [--data DIR]
                                                                   run one node of a multi-host cluster here
+  pardis grade | validate | grader package | publish ...          the autograder and publishing (pardis grade --help)
 `;
+
+/** Commands served by the grader (grader/cli.ts). */
+const GRADER_COMMANDS = new Set(["grade", "validate", "grader", "publish"]);
 
 function fail(message: string): never {
   process.stderr.write(`pardis: ${message}\n\n${USAGE}`);
@@ -70,6 +74,13 @@ async function main(args: string[]): Promise<void> {
     const agent = spawn(process.execPath, [join(packageRoot(), "dist", "runtime", "net", "agent-main.js"), ...args.slice(1)], { stdio: "inherit" });
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => agent.kill(signal));
     agent.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+    return;
+  }
+  if (command !== undefined && GRADER_COMMANDS.has(command)) {
+    // The kernel does not import the grader (tests/tidy.test.ts): its commands run as a process of their own.
+    const grader = spawn(process.execPath, [join(packageRoot(), "dist", "grader", "cli.js"), ...args], { stdio: "inherit" });
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => grader.kill(signal));
+    grader.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
     return;
   }
   if (command === undefined || command === "help" || command === "--help") {

@@ -13,7 +13,7 @@ import { writeReports, type ReportOptions } from "./outputs.js";
 import { Pool } from "./pool.js";
 import { ReferenceCache } from "./reference.js";
 import { isolationSummary, totals, type GradeReport, type ScenarioResult } from "./report.js";
-import { runScenario, type IsolationRequest } from "./run-scenario.js";
+import { rootsFor, runScenario, type IsolationRequest } from "./run-scenario.js";
 import { replayCommand, selectScenarios } from "./scenarios.js";
 import { judgeOutcome } from "./verdict.js";
 
@@ -79,7 +79,7 @@ async function gradeScenario(
     if ((lab as LabDefinition).needsReference?.includes(scenario.id)) {
       reference = await (options.references ?? new ReferenceCache()).outcome(lab as LabDefinition, scenario, tree, isolation);
     }
-    const outcome = await runScenario(lab, scenario, code, { distRoot: tree.distRoot, isolation, ...(options.signal ? { signal: options.signal } : {}) });
+    const outcome = await runScenario(lab, scenario, code, { ...rootsFor(tree), isolation, ...(options.signal ? { signal: options.signal } : {}) });
     const { verdict, infrastructure } = judgeOutcome(lab, scenario, outcome, reference ? { reference } : {});
     const log = capLog(outcome.log);
     return {
@@ -135,6 +135,7 @@ export async function gradeWithLab(lab: PublicLab | LabDefinition, submission: s
     const message = `your submission could not be run: ${error.message}`;
     scenarios.forEach((scenario, index) => {
       results[index] = notRun(lab, scenario, message, replayCommand(target, lab.id, scenario.id, options.seed));
+      options.onResult?.(results[index]!);
     });
     const final = report({ compileError: error.message });
     if (options.outDir) writeReports(final, options.outDir, options);

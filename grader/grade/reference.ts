@@ -6,7 +6,7 @@
 import { compileSubmission, readSubmission } from "../lab/submission.js";
 import { labSourcePath, type LabTree } from "../lab/registry.js";
 import type { ExerciseOutcome, LabDefinition, ScenarioSpec, SubmissionCode } from "../lab/types.js";
-import { runScenario, type IsolationRequest } from "./run-scenario.js";
+import { rootsFor, runScenario, type IsolationRequest } from "./run-scenario.js";
 
 export class ReferenceCache {
   private readonly codes = new Map<string, SubmissionCode>();
@@ -26,7 +26,7 @@ export class ReferenceCache {
     const key = `${lab.id}\u0000${JSON.stringify(scenario)}`;
     let outcome = this.outcomes.get(key);
     if (!outcome) {
-      outcome = (async () => runScenario(lab, scenario, this.code(lab, tree), { distRoot: tree.distRoot, isolation }))();
+      outcome = (async () => runScenario(lab, scenario, this.code(lab, tree), { ...rootsFor(tree), isolation }))();
       this.outcomes.set(key, outcome);
     }
     return outcome;

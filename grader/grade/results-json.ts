@@ -115,3 +115,18 @@ export function gradescopeResults(report: GradeReport, options: ReportOptions = 
     },
   };
 }
+
+/** results.json for a run that could not grade at all (unknown lab, broken install): still written, so the platform shows why. */
+export function failureResults(message: string): GradescopeResults {
+  return {
+    score: 0,
+    execution_time: 0,
+    output: `**the grader could not grade this submission**: ${message}\n\nThis is not your code's fault; tell the course staff.`,
+    output_format: "md",
+    test_output_format: "md",
+    visibility: "visible",
+    stdout_visibility: "hidden",
+    tests: [],
+    extra_data: { grader_error: message },
+  };
+}

@@ -1,16 +1,28 @@
 /**
- * One scenario of one submission, run the way the grader runs it: through the
- * sandboxed runner (`grader/runner/index.js`) when it is built, else in this
- * process, with the isolation actually in force reported either way. Every
- * caller in grader/grade goes through here, so the runner can change under it.
+ * One scenario of one submission, run the way the grader runs it: by the
+ * sandboxed runner (a separate process, OS isolation, the submission confined
+ * with SES), or in this process for trusted code (a lab's own reference and
+ * variants in tests). Every caller in grader/grade goes through here, and the
+ * isolation actually in force comes back as one line.
  */
-import type { ExerciseOutcome, LabDefinition, PublicLab, ScenarioSpec, SubmissionCode } from "../lab/types.js";
+import { join } from "node:path";
+import { packageRoot, type LabTree } from "../lab/registry.js";
+import type { ExerciseOutcome, PublicLab, ScenarioSpec, SubmissionCode } from "../lab/types.js";
 import { importExercise, runExerciseInProcess } from "../runner/in-process.js";
+import { runScenario as runSandboxed } from "../runner/index.js";
 
-export type IsolationRequest = "auto" | "none";
+/**
+ * "auto": the strongest sandbox this machine has; "none": a plain child
+ * process (still a separate process with limits and SES, no OS namespaces);
+ * "in-process": no process at all, for trusted code only.
+ */
+export type IsolationRequest = "auto" | "none" | "in-process";
 
 export interface RunScenarioOptions {
+  /** The built package's dist/ (the runner and the runtime come from here). */
   readonly distRoot: string;
+  /** Where `lab.exercise` is resolved. @default distRoot */
+  readonly exerciseRoot?: string;
   readonly isolation?: IsolationRequest;
   readonly signal?: AbortSignal;
 }
@@ -18,47 +30,35 @@ export interface RunScenarioOptions {
 /** The outcome plus a one-line description of the isolation that held the submission. */
 export type ScenarioRun = ExerciseOutcome & { readonly isolation: string };
 
-type Runner = (
-  lab: PublicLab | LabDefinition,
-  scenario: ScenarioSpec,
-  code: SubmissionCode,
-  options: RunScenarioOptions,
-) => Promise<ExerciseOutcome & { isolation?: unknown }>;
-
-/** The isolation the runner reports, as one line for people (it may be a string or a structured summary). */
+/** The isolation the runner reports, as one line for people (a structured report carries its own summary). */
 export function describeIsolation(isolation: unknown): string {
   if (typeof isolation === "string") return isolation;
   if (isolation && typeof isolation === "object") {
-    const record = isolation as Record<string, unknown>;
-    for (const key of ["summary", "description", "label"]) if (typeof record[key] === "string") return record[key] as string;
-    return JSON.stringify(isolation);
+    const summary = (isolation as { summary?: unknown }).summary;
+    // The runner's summary reads "isolation: full — ..."; the reports print their own label.
+    return typeof summary === "string" ? summary.replace(/^isolation:\s*/, "") : JSON.stringify(isolation);
   }
   return "unknown";
 }
 
-const IN_PROCESS = "none (in-process: no sandbox, no limits; trusted code only)";
-
-async function inProcess(lab: PublicLab, scenario: ScenarioSpec, code: SubmissionCode, options: RunScenarioOptions): Promise<ScenarioRun> {
-  const exercise = await importExercise(options.distRoot, lab.exercise);
-  return { ...(await runExerciseInProcess(exercise, scenario, code)), isolation: IN_PROCESS };
+/** Runner and runtime from this package's build; the exercise from the lab's tree (the package, or a test's fixture). */
+export function rootsFor(tree: LabTree): { distRoot: string; exerciseRoot: string } {
+  return { distRoot: join(packageRoot(), "dist"), exerciseRoot: tree.distRoot };
 }
 
-let sandboxed: Promise<Runner | undefined> | undefined;
-
-/** The sandboxed runner if this build has it (a variable specifier: the module may not exist yet in every build). */
-function sandboxRunner(): Promise<Runner | undefined> {
-  const specifier = "../runner/index.js";
-  sandboxed ??= import(specifier).then(
-    (module: { runScenario?: Runner }) => module.runScenario,
-    () => undefined,
-  );
-  return sandboxed;
-}
+export const IN_PROCESS = "in-process: no sandbox, no limits (trusted code only)";
 
 export async function runScenario(lab: PublicLab, scenario: ScenarioSpec, code: SubmissionCode, options: RunScenarioOptions): Promise<ScenarioRun> {
-  if (options.isolation === "none") return inProcess(lab, scenario, code, options);
-  const runner = await sandboxRunner();
-  if (!runner) return { ...(await inProcess(lab, scenario, code, options)), isolation: `${IN_PROCESS}; this build has no sandboxed runner` };
-  const outcome = await runner(lab, scenario, code, options);
+  const exerciseRoot = options.exerciseRoot ?? options.distRoot;
+  if (options.isolation === "in-process") {
+    const exercise = await importExercise(exerciseRoot, lab.exercise);
+    return { ...(await runExerciseInProcess(exercise, scenario, code)), isolation: IN_PROCESS };
+  }
+  const outcome = await runSandboxed(lab, scenario, code, {
+    distRoot: options.distRoot,
+    exerciseRoot,
+    isolation: options.isolation ?? "auto",
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   return { ...outcome, isolation: describeIsolation(outcome.isolation) };
 }
