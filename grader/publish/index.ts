@@ -32,6 +32,8 @@ export interface PublishOptions {
   readonly execute?: boolean;
   /** Python with nbclient, for `execute`. @default `<package>/.venv/bin/python` */
   readonly python?: string;
+  /** Build each lab's grader bundle (`pardis grader package`) under out/grader/. @default true */
+  readonly grader?: boolean;
   /** Progress lines (one per notebook). */
   readonly log?: (line: string) => void;
 }
@@ -39,8 +41,10 @@ export interface PublishOptions {
 export interface GraderBundle {
   readonly lab: string;
   readonly dir: string;
-  /** "package": built by `pardis grader package`; "manifest": only a manifest (the packager is not available). */
+  /** "package": built by `pardis grader package`; "manifest": only a manifest (the lab has no built definition to grade with). */
   readonly kind: "package" | "manifest";
+  /** Why there is no package. */
+  readonly reason?: string;
 }
 
 export interface PublishResult {
@@ -57,9 +61,9 @@ const COURSE_FILE = /^\d\d-[a-z0-9-]+\.ipynb$/;
 /** Lab ids under labsDir that have their instructor notebook, sorted. */
 export function findLabs(labsDir: string): string[] {
   if (!existsSync(labsDir)) return [];
-  return readdirSync(labsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(labsDir, entry.name, `${entry.name}.ipynb`)))
-    .map((entry) => entry.name)
+  // existsSync follows symbolic links: a lab linked into the folder counts.
+  return readdirSync(labsDir)
+    .filter((name) => existsSync(join(labsDir, name, `${name}.ipynb`)))
     .sort();
 }
 
@@ -82,37 +86,31 @@ function selectLabs(labsDir: string, wanted: readonly string[] | undefined): str
   return [...wanted];
 }
 
-/**
- * The packager of the grade helper (`pardis grader package`), when it is built.
- * Looked up at run time: publishing works without it and says so.
- */
-type Packager = (options: { lab: string; out: string }) => Promise<unknown> | unknown;
+/** `pardis grader package` (grader/grade/package.ts), loaded only when bundles are wanted: it copies the package and zips. */
+type Packager = (options: { lab: string; out: string }) => Promise<unknown>;
 
-async function findPackager(): Promise<Packager | undefined> {
-  const specifier = "../grade/package.js";
-  try {
-    const module = (await import(specifier)) as Record<string, unknown>;
-    const packager = module.packageLab ?? module.packageGrader;
-    return typeof packager === "function" ? (packager as Packager) : undefined;
-  } catch {
-    return undefined;
-  }
+async function loadPackager(): Promise<Packager> {
+  const { packageLab } = await import("../grade/package.js");
+  return packageLab;
 }
 
-async function graderBundle(lab: string, instructorPath: string, out: string, packager: Packager | undefined): Promise<GraderBundle> {
+async function graderBundle(lab: string, instructorPath: string, out: string, packager: Packager): Promise<GraderBundle> {
   const dir = join(out, "grader", lab);
   mkdirSync(dir, { recursive: true });
-  if (packager) {
+  try {
     await packager({ lab, out: dir });
     return { lab, dir, kind: "package" };
+  } catch (error) {
+    // A notebook-only lab (no built lab.ts: no hidden scenarios to grade) still gets its student notebook and page.
+    if (!(error instanceof GraderError && error.code === "unknown-lab")) throw error;
+    const manifest = {
+      lab,
+      instructorNotebook: { file: `${lab}.ipynb`, sha256: createHash("sha256").update(readFileSync(instructorPath)).digest("hex") },
+      note: `no grader bundle: ${error.message}`,
+    };
+    writeFileSync(join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    return { lab, dir, kind: "manifest", reason: error.message };
   }
-  const manifest = {
-    lab,
-    instructorNotebook: { file: `${lab}.ipynb`, sha256: createHash("sha256").update(readFileSync(instructorPath)).digest("hex") },
-    note: "`pardis grader package` is not available in this build: this folder only records which instructor notebook the student version came from.",
-  };
-  writeFileSync(join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  return { lab, dir, kind: "manifest" };
 }
 
 export async function publish(options: PublishOptions): Promise<PublishResult> {
@@ -155,8 +153,14 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const pages = writeSite(siteDir, { course, labs: studentLabs });
   log(`site: ${pages.length} pages in ${siteDir}`);
 
-  const packager = labs.length ? await findPackager() : undefined;
   const grader: GraderBundle[] = [];
-  for (const lab of labs) grader.push(await graderBundle(lab, join(labsDir, lab, `${lab}.ipynb`), options.out, packager));
+  if (options.grader !== false && labs.length) {
+    const packager = await loadPackager();
+    for (const lab of labs) {
+      const bundle = await graderBundle(lab, join(labsDir, lab, `${lab}.ipynb`), options.out, packager);
+      grader.push(bundle);
+      log(bundle.kind === "package" ? `grader bundle: ${bundle.dir}` : `no grader bundle for ${lab}: ${bundle.reason}`);
+    }
+  }
   return { student, site: { dir: siteDir, pages }, grader, executed };
 }

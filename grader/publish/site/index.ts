@@ -78,9 +78,9 @@ export function writeSite(siteDir: string, input: SiteInput): string[] {
   const title = input.title ?? "pardis: parallel and distributed systems";
   const body = `<h1>${escapeHtml(title)}</h1>
 <h2>Course</h2>
-<ol class="contents course"${input.course[0]?.name.startsWith("00") ? ' start="0"' : ""}>
+<ul class="contents course">
 ${list("course")}
-</ol>
+</ul>
 <h2>Labs</h2>
 ${input.labs.length ? `<ul class="contents labs">\n${list("labs")}\n</ul>` : "<p>No lab is published yet.</p>"}`;
   writeFileSync(join(siteDir, "index.html"), pageShell({ title, root: "", body, plots: false }));
