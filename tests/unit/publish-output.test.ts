@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { GraderError } from "../../grader/errors.js";
 import { readNotebook } from "../../grader/notebook.js";
-import { publish } from "../../grader/publish/index.js";
+import { findLabs, publish } from "../../grader/publish/index.js";
 import { renderNotebookPage } from "../../grader/publish/site/page.js";
 import { repoRoot } from "../support/kernel-client.js";
 
@@ -44,6 +44,21 @@ describe("publish", () => {
     expect(manifest.lab).toBe("demo-lab");
     expect(manifest.note).toMatch(/unknown lab "demo-lab"/);
   });
+
+  test("labs with a built definition get their Gradescope bundle (pardis grader package)", async () => {
+    const built = findLabs(join(repoRoot, "labs")).filter((id) => existsSync(join(repoRoot, "dist", "labs", id, "lab.js")));
+    console.log(`labs packaged: ${built.join(", ") || "none yet (no lab has both its notebook and a built lab.js)"}`);
+    if (built.length === 0) return;
+    const out = join(work, "packaged");
+    const result = await publish({ courseDir: join(FIXTURES, "course"), out, labs: built });
+    expect(result.grader.map((bundle) => [bundle.lab, bundle.kind])).toEqual(built.map((id) => [id, "package"]));
+    for (const id of built) {
+      expect(existsSync(join(out, "grader", id, "autograder.zip")), id).toBe(true);
+      expect(existsSync(join(out, "grader", id, "autograder", "run_autograder")), id).toBe(true);
+    }
+    // What learners get holds nothing of the grader's.
+    expect(existsSync(join(out, "site", "labs", "autograder.zip"))).toBe(false);
+  }, 60_000);
 
   test("an unknown lab is refused, naming the labs there are", async () => {
     const error = await failure(() => publish({ labsDir: join(FIXTURES, "labs"), courseDir: join(FIXTURES, "course"), out: join(work, "x"), labs: ["nope"] }));
