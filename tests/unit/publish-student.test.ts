@@ -48,12 +48,20 @@ function secretAndPublicLines(notebook: Notebook): { secret: string[]; public: S
   return { secret, public: shown, regions };
 }
 
-/** Secret lines found in the student notebook (lines that also appear outside every region are not secret). */
+/**
+ * Secret lines found in the student notebook: as a whole line, or (long enough
+ * to mean something) anywhere in its text, metadata included. Text that also
+ * appears outside every region (`expectHeartbeat(peer);` in a public loop) is
+ * not secret.
+ */
 function leaks(instructor: Notebook, student: Notebook): string[] {
   const { secret, public: shown } = secretAndPublicLines(instructor);
-  const json = serializeNotebook(student);
+  const publicText = [...shown].join("\n");
+  const everything = [JSON.stringify(student.metadata), ...student.cells.map((cell) => `${cell.source}\n${JSON.stringify([cell.metadata, cell.outputs ?? []])}`)].join("\n");
   const studentLines = new Set(student.cells.flatMap((cell) => cell.source.split("\n").map((line) => line.trim())));
-  return secret.filter((line) => !shown.has(line) && (studentLines.has(line) || (line.length >= 12 && json.includes(JSON.stringify(line).slice(1, -1)))));
+  return secret.filter(
+    (line) => (studentLines.has(line) && !shown.has(line)) || (line.length >= 12 && everything.includes(line) && !publicText.includes(line)),
+  );
 }
 
 function expectCleanStudent(instructor: Notebook, student: Notebook): void {
@@ -99,6 +107,15 @@ describe("the fixture lab's student notebook", () => {
     }
     expect(json).not.toContain("instructor-saved-error");
     expect(json).not.toContain("image/png");
+  });
+
+  test("the leak check itself finds a solution line put back (guards the guard)", () => {
+    const leaky = structuredClone(student);
+    leaky.cells[1]!.source += "\n  for (let i = 1; i <= n; i++) total += i; // secret-loop";
+    expect(leaks(instructor, leaky)).toEqual(["for (let i = 1; i <= n; i++) total += i; // secret-loop"]);
+    leaky.cells[1]!.source = student.cells[1]!.source;
+    leaky.metadata.note = "this.#count += 1; // secret-increment";
+    expect(leaks(instructor, leaky)).toEqual(["this.#count += 1; // secret-increment"]);
   });
 
   test("replaces each solution by a stub at the region's indentation", () => {
