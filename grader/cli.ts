@@ -11,10 +11,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GraderError } from "./errors.js";
-import { formatValidation, gradeBatch, gradeSubmission, packageLab, validateLab } from "./grade/index.js";
-import { writeAtomically } from "./grade/outputs.js";
-import { resultsTable } from "./grade/feedback-md.js";
-import { failureResults, headline, type GradescopeVisibility } from "./grade/results-json.js";
+import type { GradescopeVisibility } from "./grade/results-json.js";
 import type { IsolationRequest } from "./grade/run-scenario.js";
 import { labTree, listLabs, type LabTree } from "./lab/registry.js";
 
@@ -126,6 +123,11 @@ async function grade(args: readonly string[], out: NodeJS.WriteStream, err: Node
     ...(hiddenFeedback ? { hiddenFeedback } : {}),
   };
 
+  // Loaded once the arguments are known good: the compiler and the report renderers take a while to load.
+  const { gradeBatch, gradeSubmission, headline } = await import("./grade/index.js");
+  const { resultsTable } = await import("./grade/feedback-md.js");
+  const { failureResults } = await import("./grade/results-json.js");
+  const { writeAtomically } = await import("./grade/outputs.js");
   if (parsed.flags.has("batch")) {
     if (!statSync(submission, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--batch needs a folder of submissions, got ${submission}`);
     const entries = await gradeBatch(submission, lab, { ...common, outDir, progress: err });
@@ -162,6 +164,7 @@ async function validate(args: readonly string[], out: NodeJS.WriteStream): Promi
   if (labs.length === 0) throw new UsageError(`no lab is built under ${tree.distRoot}`);
   const jobs = integer(parsed, "jobs", 1);
   const isolation = choice<IsolationRequest>(parsed, "isolation", ["auto", "none"]);
+  const { formatValidation, validateLab } = await import("./grade/index.js");
   const rows = (
     await Promise.all(labs.map((lab) => validateLab(lab, { tree, ...(jobs ? { concurrency: jobs } : {}), ...(isolation ? { isolation } : {}) })))
   ).flat();
@@ -178,6 +181,7 @@ async function graderPackage(args: readonly string[], out: NodeJS.WriteStream): 
   const lab = requiredLab(parsed, tree);
   const outDir = one(parsed, "out");
   if (!outDir) throw new UsageError("grader package needs --out DIR");
+  const { packageLab } = await import("./grade/index.js");
   const result = await packageLab({ lab, out: outDir, tree });
   out.write(`Gradescope autograder: ${result.zip}\ncontainer recipe: ${result.dockerfile}\n(unzipped in ${result.dir})\n`);
   return 0;

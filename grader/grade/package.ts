@@ -54,13 +54,15 @@ function runScript(lab: string): string {
   return `#!/usr/bin/env bash
 # Gradescope runs this for every submission, from /autograder. The submission is in
 # /autograder/submission; results go to /autograder/results/results.json.
-# PARDIS_AUTOGRADER_ROOT and PARDIS_HOME move both (to try the bundle on any machine).
+# PARDIS_AUTOGRADER_ROOT and PARDIS_HOME move both (to try the bundle on any machine);
+# PARDIS_GRADE_ARGS adds options to pardis grade (e.g. --hidden-visibility visible).
 set -uo pipefail
 root="\${PARDIS_AUTOGRADER_ROOT:-/autograder}"
 home="\${PARDIS_HOME:-$root/source/pardis}"
 mkdir -p "$root/results"
 cd "$root"
-node "$home/dist/kernel/cli.js" grade "$root/submission" --lab ${lab} --out "$root/results"
+# shellcheck disable=SC2086 # PARDIS_GRADE_ARGS is a list of words
+node "$home/dist/kernel/cli.js" grade "$root/submission" --lab ${lab} --out "$root/results" \${PARDIS_GRADE_ARGS:-}
 status=$?
 if [ ! -s "$root/results/results.json" ]; then
   # The grader writes results.json even when it fails; this is the last resort if node itself could not start.
