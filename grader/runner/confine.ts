@@ -28,6 +28,10 @@ export function lockdownThread(): void {
     overrideTaming: "severe", // assignments like `instance.toString = ...` keep working on frozen prototypes
     consoleTaming: "unsafe",
     stackFiltering: "verbose",
+    // Node's own handling stays: a worker's uncaught error reaches the exercise as an "error" event,
+    // the runner's main thread reports it on the channel (SES would print and exit instead).
+    errorTrapping: "none",
+    unhandledRejectionTrapping: "none",
   });
   // Not hardened by lockdown (it suppresses them); unhardened, a guest holding any SAB could
   // patch SharedArrayBuffer.prototype for the whole realm.

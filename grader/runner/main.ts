@@ -32,8 +32,15 @@ function messageOf(error: unknown): string {
   }
 }
 
+// SES leaves a missing global `undefined`, so `process.exit()` reads "Cannot read properties of undefined".
+const MISSING_GLOBAL = /of undefined \(reading|is not defined|is not a function/;
+const CONFINED_HINT =
+  " (inside the sandbox a submission has only its own code, console, SharedArrayBuffer, Atomics and what the lab passes it: no process, require, fetch, timers or Node modules)";
+
 function fail(prefix: string, error: unknown): never {
-  send("error", captured.stringify(`${prefix}${messageOf(error)}`));
+  const message = messageOf(error);
+  const hint = spec.confined && MISSING_GLOBAL.test(message) ? CONFINED_HINT : "";
+  send("error", captured.stringify(`${prefix}${message}${hint}`));
   exit(1);
 }
 

@@ -28,7 +28,11 @@ export interface RunScenarioOptions {
   readonly signal?: AbortSignal;
 }
 
-export type SandboxedOutcome = ExerciseOutcome & { readonly isolation: IsolationReport };
+export type SandboxedOutcome = ExerciseOutcome & {
+  readonly isolation: IsolationReport;
+  /** The per-job uid the run used, when the mode has one (a test can prove none of its processes is left). */
+  readonly jobUid?: number;
+};
 
 /** What a lab's limits mean for the OS (sandbox-anchors §2.2: about 1 GB of address space per V8 isolate). */
 export function limitsFor(lab: PublicLab, scenario: ScenarioSpec): Partial<SandboxLimits> {
@@ -78,7 +82,7 @@ function endMessage(run: SandboxResult, lab: PublicLab, scenario: ScenarioSpec):
 }
 
 function outcomeOf(run: SandboxResult, channel: ChannelReader, lab: PublicLab, scenario: ScenarioSpec): SandboxedOutcome {
-  const common = { log: keptLog(run.output), wallMs: run.wallMs, isolation: run.isolation };
+  const common = { log: keptLog(run.output), wallMs: run.wallMs, isolation: run.isolation, jobUid: run.uid };
   if (channel.forgeries.length > 0) {
     const kinds = [...new Set(channel.forgeries)].join("; ");
     return { ...common, exit: "error", observations: [], message: `the result channel carried records that are not the runner's (${kinds}): the run is void` };
@@ -122,6 +126,7 @@ export async function runScenario(lab: PublicLab, scenario: ScenarioSpec, code: 
       log: keptLog(run.output),
       wallMs: run.wallMs,
       isolation: run.isolation,
+      jobUid: run.uid,
     };
   }
   return outcomeOf(run, channel, lab, scenario);

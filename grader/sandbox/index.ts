@@ -8,5 +8,5 @@ export { detectIsolation, hostCapabilities, type HostCapabilities, type Isolatio
 export { runSandboxed, type SandboxEnd, type SandboxOptions, type SandboxResult } from "./run-sandboxed.js";
 export { DEFAULT_LIMITS, type SandboxLimits } from "./command.js";
 export { SandboxError, type SandboxErrorCode } from "./errors.js";
-export { tasksOfUid } from "./processes.js";
+export { tasksOfUid, tasksOfUids, type UidTask } from "./processes.js";
 export { FIRST_JOB_UID, JOB_UID_SLOTS } from "./uid-pool.js";

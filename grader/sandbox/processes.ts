@@ -9,25 +9,12 @@ import { readFileSync, readdirSync } from "node:fs";
 
 export interface UidTask {
   readonly pid: number;
+  readonly uid: number;
   readonly zombie: boolean;
 }
 
-/** Every task of `uid` in /proc (as seen from this pid namespace), zombies included. */
-export function tasksOfUid(uid: number): UidTask[] {
-  return scanTasks((real) => real === uid);
-}
-
-/** The uids in [first, last] that own any task, zombies included: one /proc scan. */
-export function busyUids(first: number, last: number): Set<number> {
-  const uids = new Set<number>();
-  scanTasks((real) => {
-    if (real >= first && real <= last) uids.add(real);
-    return false;
-  });
-  return uids;
-}
-
-function scanTasks(wanted: (uid: number) => boolean): UidTask[] {
+/** Every task in /proc (as seen from this pid namespace) whose real uid is in [first, last], zombies included. */
+export function tasksOfUids(first: number, last: number): UidTask[] {
   const tasks: UidTask[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -37,11 +24,14 @@ function scanTasks(wanted: (uid: number) => boolean): UidTask[] {
     } catch {
       continue; // gone while we looked
     }
-    const real = /^Uid:\s+(\d+)/m.exec(status)?.[1];
-    if (!wanted(Number(real))) continue;
-    tasks.push({ pid: Number(entry), zombie: /^State:\s+Z/m.test(status) });
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
+    if (uid >= first && uid <= last) tasks.push({ pid: Number(entry), uid, zombie: /^State:\s+Z/m.test(status) });
   }
   return tasks;
+}
+
+export function tasksOfUid(uid: number): UidTask[] {
+  return tasksOfUids(uid, uid);
 }
 
 /** SIGKILL to every process the uid owns, sent as that uid (so nothing else can be hit, even after pid reuse). */

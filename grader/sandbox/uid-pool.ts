@@ -9,7 +9,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SandboxError } from "./errors.js";
-import { busyUids } from "./processes.js";
+import { tasksOfUids } from "./processes.js";
 
 export const FIRST_JOB_UID = 61000;
 export const JOB_UID_SLOTS = 200;
@@ -57,7 +57,7 @@ function tryLock(path: string, retry = true): boolean {
 
 export function leaseUid(): UidLease {
   mkdirSync(lockDir, { recursive: true, mode: 0o700 });
-  const busy = busyUids(FIRST_JOB_UID, FIRST_JOB_UID + JOB_UID_SLOTS - 1);
+  const busy = new Set(tasksOfUids(FIRST_JOB_UID, FIRST_JOB_UID + JOB_UID_SLOTS - 1).map((task) => task.uid));
   for (let slot = 0; slot < JOB_UID_SLOTS; slot++) {
     const uid = FIRST_JOB_UID + slot;
     if (busy.has(uid)) continue; // an earlier job's remains (or zombies): leave it for a later lease
