@@ -4,7 +4,18 @@
  * by highlight.js's TypeScript grammar, and links between notebooks pointed at
  * their pages.
  */
-import hljs from "highlight.js";
+import { createRequire } from "node:module";
+
+/**
+ * highlight.js, typed here with only what the site uses: its own types pull in
+ * the DOM lib (`/// <reference lib="dom" />`), whose globals then shadow Node's
+ * for the whole build (AbortSignal.any disappears, for one).
+ */
+interface Highlighter {
+  getLanguage(name: string): unknown;
+  highlight(code: string, options: { language: string; ignoreIllegals: boolean }): { value: string };
+}
+const hljs = createRequire(import.meta.url)("highlight.js") as Highlighter;
 import MarkdownIt from "markdown-it";
 import { escapeHtml } from "./html.js";
 
