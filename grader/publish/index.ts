@@ -54,6 +54,8 @@ export interface PublishResult {
   readonly grader: readonly GraderBundle[];
   /** Course notebooks run (with `execute`), with how long each took. */
   readonly executed: ReadonlyArray<{ readonly notebook: string; readonly seconds: number }>;
+  /** Authoring problems that do not stop publishing (a stub that leaves code unreachable), "<lab>: cell N, line M: ...". */
+  readonly warnings: readonly string[];
 }
 
 const COURSE_FILE = /^\d\d-[a-z0-9-]+\.ipynb$/;
@@ -125,9 +127,15 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const studentDir = join(options.out, "student");
   mkdirSync(studentDir, { recursive: true });
   const studentLabs: SiteNotebook[] = [];
+  const warnings: string[] = [];
   const student: string[] = [];
   for (const lab of labs) {
-    const notebook = studentNotebook(readNotebook(join(labsDir, lab, `${lab}.ipynb`)));
+    const notebook = studentNotebook(readNotebook(join(labsDir, lab, `${lab}.ipynb`)), {
+      warn: (message) => {
+        warnings.push(`${lab}: ${message}`);
+        log(`warning: labs/${lab}/${lab}.ipynb, ${message}`);
+      },
+    });
     const path = join(studentDir, `${lab}.ipynb`);
     writeFileSync(path, serializeNotebook(notebook));
     student.push(path);
@@ -162,5 +170,5 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       log(bundle.kind === "package" ? `grader bundle: ${bundle.dir}` : `no grader bundle for ${lab}: ${bundle.reason}`);
     }
   }
-  return { student, site: { dir: siteDir, pages }, grader, executed };
+  return { student, site: { dir: siteDir, pages }, grader, executed, warnings };
 }

@@ -22,6 +22,30 @@ const NOTEBOOK_METADATA_KEPT = new Set(["kernelspec", "language_info"]);
 export interface StudentOptions {
   /** The statement the stub throws. @default `throw new Error("not implemented yet");` */
   readonly stub?: string;
+  /**
+   * Told about stubs that will not behave well, with the cell and line: code
+   * after a solution region in the same block becomes unreachable once the
+   * stub throws, and TypeScript stops narrowing types there (a `switch` on a
+   * union then fails to type-check in the kernel).
+   */
+  readonly warn?: (message: string) => void;
+}
+
+/** Lines that may follow a region's END: blanks, comments and closing brackets, nothing that runs. */
+const HARMLESS_AFTER_REGION = /^\s*(\/\/.*|[)}\]]+[;,)]*\s*(\/\/.*)?)?$/;
+
+function warnUnreachable(lines: readonly string[], regions: readonly Region[], cell: number, warn: (message: string) => void): void {
+  for (const region of regions.filter((r) => r.kind === "solution")) {
+    const next = lines.slice(region.end + 1).findIndex((line) => line.trim() !== "");
+    if (next < 0) continue;
+    const line = lines[region.end + 1 + next]!;
+    if (!HARMLESS_AFTER_REGION.test(line)) {
+      warn(
+        `cell ${cell}, line ${region.end + 2 + next}: \`${line.trim()}\` follows the solution region that starts on line ${region.begin + 1}; ` +
+          "in the student version it comes after the stub's throw, so it never runs and TypeScript stops narrowing types there. End the region at the end of its block (move that code inside the region or into a helper).",
+      );
+    }
+  }
 }
 
 const DEFAULT_STUB = 'throw new Error("not implemented yet");';
@@ -54,9 +78,10 @@ function replaceRegions(lines: string[], regions: readonly Region[], stub: strin
   return markdown ? text.replace(/\n{3,}/g, "\n\n") : text;
 }
 
-function studentCell(cell: NotebookCell, number: number, stub: string): NotebookCell {
+function studentCell(cell: NotebookCell, number: number, stub: string, warn: (message: string) => void): NotebookCell {
   const lines = splitLines(cell.source).map((line) => line.replace(/\r?\n$/, ""));
   const regions = findRegions(lines, cell.cell_type, number);
+  if (cell.cell_type === "code") warnUnreachable(lines, regions, number, warn);
   const source = regions.length ? replaceRegions(splitLines(cell.source), regions, stub, cell.cell_type === "markdown") : cell.source;
   const metadata: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(cell.metadata)) {
@@ -92,7 +117,7 @@ export function studentNotebook(instructor: Notebook, options: StudentOptions = 
       findRegions(cell.source.split("\n"), cell.cell_type, index + 1);
       return;
     }
-    cells.push(studentCell(cell, index + 1, stub));
+    cells.push(studentCell(cell, index + 1, stub, options.warn ?? (() => undefined)));
   });
   const metadata: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(instructor.metadata)) {

@@ -155,6 +155,24 @@ describe("malformed markers are refused with the cell and line", () => {
     expect(error.message).toMatch(new RegExp(`^cell ${cell}, line ${line}: `));
   });
 
+  test("code left after a solution region (unreachable once the stub throws) is warned about, closing brackets are not", () => {
+    const warnings: string[] = [];
+    const notebook = parseNotebook(
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [
+          { cell_type: "code", metadata: {}, outputs: [], source: "function f(m: A | B) {\n  // BEGIN SOLUTION\n  check(m);\n  // END SOLUTION\n\n  switch (m.type) {}\n}" },
+          { cell_type: "code", metadata: {}, outputs: [], source: "const g = () => {\n  // BEGIN SOLUTION\n  return 1;\n  // END SOLUTION\n};\nclass C {\n  m() {\n    // BEGIN SOLUTION\n    x();\n    // END SOLUTION\n  } // done\n}" },
+        ],
+      }),
+    );
+    studentNotebook(notebook, { warn: (message) => warnings.push(message) });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^cell 1, line 6: `switch \(m.type\) \{\}` follows the solution region that starts on line 2/);
+  });
+
   test("markers mentioned in a markdown cell's inline code are prose, not markers", () => {
     const notebook = parseNotebook(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "markdown", metadata: {}, source: "Solutions sit between `// BEGIN SOLUTION` and `// END SOLUTION`." }] }));
     expect(studentNotebook(notebook).cells[0]!.source).toContain("`// BEGIN SOLUTION`");
@@ -174,8 +192,10 @@ describe("every lab's instructor notebook publishes without leaking", () => {
     const path = join(LABS, id, `${id}.ipynb`);
     expect(existsSync(path), `${path}: every lab has its instructor notebook`).toBe(true);
     const instructor = readNotebook(path);
-    const student = studentNotebook(instructor);
+    const warnings: string[] = [];
+    const student = studentNotebook(instructor, { warn: (message) => warnings.push(message) });
     const { regions } = secretAndPublicLines(instructor);
+    expect(warnings, "stubs that leave code unreachable (it would not type-check in the kernel)").toEqual([]);
     expect(regions, "the instructor notebook marks at least one solution region").toBeGreaterThan(0);
     expectCleanStudent(instructor, student);
     // The stubs still parse as TypeScript (a region cut across a statement would not).
