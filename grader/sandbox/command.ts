@@ -48,6 +48,8 @@ export interface CommandPlan {
   readonly readOnly: readonly string[];
   readonly limits: SandboxLimits;
   readonly prlimit: boolean;
+  /** Forbid nested user namespaces inside bwrap (a job cannot `unshare -r` its way to new mounts or networks). */
+  readonly disableUserns?: boolean;
   /** Working directory inside (bwrap: the private /tmp; other modes: a per-job directory). */
   readonly workDir: string;
 }
@@ -77,6 +79,7 @@ function exists(path: string): "dir" | "link" | "file" | undefined {
 
 function bwrapArgs(plan: CommandPlan): string[] {
   const args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session"];
+  if (plan.disableUserns) args.push("--unshare-user", "--disable-userns");
   // The private /tmp first: binds below it (a fixture under /tmp) must land on top of it.
   args.push("--size", String(plan.limits.tmpMb * MiB), "--tmpfs", "/tmp");
   for (const path of SYSTEM_PATHS) {

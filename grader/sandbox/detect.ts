@@ -26,6 +26,8 @@ export interface HostCapabilities {
   readonly prlimit: boolean;
   /** `bwrap --unshare-all` really starts (as a per-job uid when root). */
   readonly bwrap: boolean;
+  /** bwrap can forbid nested user namespaces (`--disable-userns`, bwrap 0.8+). */
+  readonly bwrapDisableUserns: boolean;
   /** root `unshare --pid --net` really starts. */
   readonly unshare: boolean;
 }
@@ -45,8 +47,10 @@ export function hostCapabilities(): HostCapabilities {
   const asJob = setpriv ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
   const bwrapProbe = [...asJob, "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"];
   const bwrap = works(bwrapProbe[0]!, bwrapProbe.slice(1));
+  const noUserns = [...bwrapProbe.slice(0, asJob.length + 2), "--unshare-user", "--disable-userns", ...bwrapProbe.slice(asJob.length + 2)];
+  const bwrapDisableUserns = bwrap && works(noUserns[0]!, noUserns.slice(1));
   const unshare = root && works("unshare", ["--pid", "--fork", "--net", "--kill-child", "true"]);
-  cached = { root, setpriv, prlimit, bwrap, unshare };
+  cached = { root, setpriv, prlimit, bwrap, bwrapDisableUserns, unshare };
   return cached;
 }
 
@@ -81,6 +85,7 @@ export function isolationReport({ mode, confine, host = hostCapabilities() }: Is
   const missing: string[] = [];
   const has = (present: boolean, layer: string, absent: string) => (present ? layers.push(layer) : missing.push(absent));
   const perJobUid = mode !== "none" && host.setpriv;
+  if (mode === "bwrap" && host.bwrapDisableUserns) layers.push("no nested user namespaces inside (bwrap --disable-userns)");
   has(mode === "bwrap", LAYER.files, "no private file view: the job sees this machine's files (Unix permissions only) and the shared /tmp");
   has(mode === "bwrap" || mode === "unshare", LAYER.pid, "no pid namespace: the job sees other processes (signals limited by uid only)");
   has(mode === "bwrap" || mode === "unshare", LAYER.net, "network NOT isolated: the job can reach this machine's loopback services and the internet");

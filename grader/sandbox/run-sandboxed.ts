@@ -90,7 +90,7 @@ export async function runSandboxed(argv: readonly string[], options: SandboxOpti
       ownDir = mkdtempSync(join(tmpdir(), "pardis-job-"));
       if (lease) chownSync(ownDir, lease.uid, lease.uid);
     }
-    return await supervise(argv, options, { mode, isolation, limits, lease, workDir: ownDir ?? "/tmp", prlimit: host.prlimit });
+    return await supervise(argv, options, { mode, isolation, limits, lease, workDir: ownDir ?? "/tmp", prlimit: host.prlimit, disableUserns: host.bwrapDisableUserns });
   } finally {
     if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     lease?.release();
@@ -104,11 +104,12 @@ interface Prepared {
   readonly lease: UidLease | undefined;
   readonly workDir: string;
   readonly prlimit: boolean;
+  readonly disableUserns: boolean;
 }
 
 async function supervise(argv: readonly string[], options: SandboxOptions, prepared: Prepared): Promise<SandboxResult> {
   const { mode, isolation, limits, lease, workDir } = prepared;
-  const command = sandboxCommand({ mode, uid: lease?.uid, argv, readOnly: options.readOnly, limits, prlimit: prepared.prlimit, workDir });
+  const command = sandboxCommand({ mode, uid: lease?.uid, argv, readOnly: options.readOnly, limits, prlimit: prepared.prlimit, disableUserns: prepared.disableUserns, workDir });
   const started = performance.now();
   const child = spawn(command[0]!, command.slice(1), {
     cwd: workDir,

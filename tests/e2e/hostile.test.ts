@@ -171,6 +171,11 @@ describe.runIf(isolation.mode === "bwrap")("the OS fence holds without SES (raw 
     expect(() => process.kill(bystander.pid!, 0)).not.toThrow();
   });
 
+  test("nested namespaces are refused inside the sandbox (no `unshare -r` to new mounts or networks)", async () => {
+    const outcome = await probe(`const r = child_process.spawnSync("unshare", ["-rn", "true"], { encoding: "utf8" }); return { status: r.status };`);
+    expect(observed(outcome)).not.toEqual({ status: 0 });
+  });
+
   test("/tmp is private: what the job writes there never reaches the host's /tmp", async () => {
     const marker = `pardis-hostile-${process.pid}-${Date.now()}`;
     const outcome = await probe(`return attempt(() => { fs.writeFileSync("/tmp/" + params.marker, "left for the next job"); return fs.readdirSync("/tmp"); });`, { marker });

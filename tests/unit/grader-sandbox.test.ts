@@ -15,7 +15,7 @@ import { SandboxError } from "../../grader/sandbox/errors.js";
 import { assertReadableByOthers } from "../../grader/sandbox/readable.js";
 import { fixtureLab } from "../fixtures/grader-lab/lab.js";
 
-const fullHost: HostCapabilities = { root: true, setpriv: true, prlimit: true, bwrap: true, unshare: true };
+const fullHost: HostCapabilities = { root: true, setpriv: true, prlimit: true, bwrap: true, bwrapDisableUserns: true, unshare: true };
 
 describe("sandboxCommand", () => {
   const plan = { uid: 61003, argv: ["/usr/bin/node", "main.js"], readOnly: ["/work/main/dist/runtime"], limits: DEFAULT_LIMITS, prlimit: true, workDir: "/tmp" };
