@@ -36,6 +36,10 @@ const HARMLESS_AFTER_REGION = /^\s*(\/\/.*|[)}\]]+[;,)]*\s*(\/\/.*)?)?$/;
 
 function warnUnreachable(lines: readonly string[], regions: readonly Region[], cell: number, warn: (message: string) => void): void {
   for (const region of regions.filter((r) => r.kind === "solution")) {
+    if (region.indent === "") {
+      warn(`cell ${cell}, line ${region.begin + 1}: the solution region is at the top level of the cell, so the student version throws as soon as the cell runs; put regions inside function or method bodies`);
+      continue;
+    }
     const next = lines.slice(region.end + 1).findIndex((line) => line.trim() !== "");
     if (next < 0) continue;
     const line = lines[region.end + 1 + next]!;

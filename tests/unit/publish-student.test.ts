@@ -155,7 +155,7 @@ describe("malformed markers are refused with the cell and line", () => {
     expect(error.message).toMatch(new RegExp(`^cell ${cell}, line ${line}: `));
   });
 
-  test("code left after a solution region (unreachable once the stub throws) is warned about, closing brackets are not", () => {
+  test("stubs that would misbehave are warned about: code left after a region (unreachable once the stub throws), a region at the top level", () => {
     const warnings: string[] = [];
     const notebook = parseNotebook(
       JSON.stringify({
@@ -171,6 +171,9 @@ describe("malformed markers are refused with the cell and line", () => {
     studentNotebook(notebook, { warn: (message) => warnings.push(message) });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^cell 1, line 6: `switch \(m.type\) \{\}` follows the solution region that starts on line 2/);
+    warnings.length = 0;
+    studentNotebook({ ...notebook, cells: [{ cell_type: "code", metadata: {}, outputs: [], source: "// BEGIN SOLUTION\nconst k = 3;\n// END SOLUTION" }] }, { warn: (message) => warnings.push(message) });
+    expect(warnings).toEqual([expect.stringMatching(/^cell 1, line 1: the solution region is at the top level of the cell/)]);
   });
 
   test("markers mentioned in a markdown cell's inline code are prose, not markers", () => {
@@ -195,7 +198,7 @@ describe("every lab's instructor notebook publishes without leaking", () => {
     const warnings: string[] = [];
     const student = studentNotebook(instructor, { warn: (message) => warnings.push(message) });
     const { regions } = secretAndPublicLines(instructor);
-    expect(warnings, "stubs that leave code unreachable (it would not type-check in the kernel)").toEqual([]);
+    expect(warnings, "stubs that would misbehave in the kernel").toEqual([]);
     expect(regions, "the instructor notebook marks at least one solution region").toBeGreaterThan(0);
     expectCleanStudent(instructor, student);
     // The stubs still parse as TypeScript (a region cut across a statement would not).
