@@ -143,6 +143,7 @@ export async function gradeWithLab(lab: PublicLab | LabDefinition, submission: s
   }
 
   const pool = options.pool ?? new Pool(options.concurrency);
+  // Timed and worker-heavy scenarios take the whole pool, so no neighbour skews what they measure.
   const timed = new Set((lab as LabDefinition).needsReference ?? []);
   try {
     await Promise.all(
@@ -153,7 +154,7 @@ export async function gradeWithLab(lab: PublicLab | LabDefinition, submission: s
           options.onResult?.(result);
           // Partial results as we go: a grader killed halfway still leaves a results.json.
           if (options.outDir) writeReports(report(), options.outDir, options, ["results.json"]);
-        }, timed.has(scenario.id) ? pool.size : 1),
+        }, timed.has(scenario.id) || scenario.exclusive ? pool.size : 1),
       ),
     );
   } catch (error) {

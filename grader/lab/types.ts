@@ -28,6 +28,12 @@ export interface ScenarioSpec {
   readonly params: JsonValue;
   /** Wall-clock limit of the sandbox running this scenario. @default the lab's limits.wallMs */
   readonly wallMs?: number;
+  /**
+   * Runs alone on the grading machine: its worker threads need every core, or
+   * its timings (speedups, progress watchdogs) would suffer from a neighbour.
+   * Scenarios a judge compares with the reference (`needsReference`) always do.
+   */
+  readonly exclusive?: boolean;
 }
 
 /** How a sandboxed scenario run ended, as the grader saw it from outside. */
