@@ -10,6 +10,13 @@ import { factoryOf } from "./handles.js";
 import type { ExploreParams } from "./params.js";
 import { programFor } from "./programs.js";
 
+/**
+ * Steps before a run counts as a livelock. The graded programs need under 200
+ * steps; the explorer's default (10000) would let a spinning answer take
+ * seconds per scenario.
+ */
+const MAX_STEPS = 2_000;
+
 /** A failing run's log keeps its last events: that is where it went wrong. */
 const EVENTS_KEPT = 240;
 const FAILURES_KEPT = 4;
@@ -56,7 +63,7 @@ export async function runExploreScenario(context: ExerciseContext, params: Explo
     seed: params.seed,
     runs: params.runs,
     ...(params.depth !== undefined ? { depth: params.depth } : {}),
-    ...(params.maxSteps !== undefined ? { maxSteps: params.maxSteps } : {}),
+    maxSteps: params.maxSteps ?? MAX_STEPS,
   });
   context.emit(observation(result, program.name ?? params.primitive) as unknown as JsonValue);
 }
