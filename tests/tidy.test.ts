@@ -71,6 +71,11 @@ const RULES: Rule[] = [
   { from: "runtime/", forbidden: /^zeromq$/, why: "only runtime/net talks ZeroMQ" },
   { from: "grader/", forbidden: /^kernel\//, why: "grading does not depend on the kernel" },
   { from: "labs/", forbidden: /^kernel\/|^runtime\/.+\/(?!index\.ts$)/, why: "labs use public entries only" },
+  {
+    from: "grader/runner/",
+    forbidden: /^labs\/|^grader\/(grade|publish)\/|^grader\/(check|cli)\.ts$|^grader\/lab\/(registry|submission)\.ts$/,
+    why: "the runner is bound into the sandbox: it must not reach lab definitions, references or the grading side",
+  },
 ];
 const EXCEPTIONS: Array<{ file: string; target: RegExp }> = [
   // runtime/net is the one place a cluster speaks ZeroMQ.
@@ -90,6 +95,19 @@ describe("import boundaries", () => {
       .filter((i) => !EXCEPTIONS.some((e) => i.file.startsWith(e.file) && e.target.test(i.target)))
       .map((i) => `${i.file} imports ${i.specifier}: ${rule.why}`);
     expect(violations).toEqual([]);
+  });
+
+  test("a lab's exercise imports only what the sandbox lets it see", () => {
+    // The sandbox binds dist/runtime, dist/grader/runner, dist/grader/lab/types.js and the
+    // exercise's own folder: anything else would fail to load there, and the lab's definition
+    // (hidden scenarios, judges) must never be next to the submission.
+    const visible = (file: string, target: string) =>
+      target.startsWith("node:") ||
+      target.startsWith(file.split("/").slice(0, 3).join("/") + "/") ||
+      ["runtime/index.ts", "grader/runner/load-submission.ts", "grader/lab/types.ts"].includes(target);
+    const exercises = allImports.filter((i) => /^labs\/[^/]+\/exercise\//.test(i.file));
+    expect(exercises.length).toBeGreaterThan(0);
+    expect(exercises.filter((i) => !i.typeOnly && !visible(i.file, i.target)).map((i) => `${i.file} imports ${i.specifier}`)).toEqual([]);
   });
 
   test("only kernel/main.ts builds the ZeroMQ transport", () => {
