@@ -2,8 +2,8 @@
  * Every student notebook `pardis publish` writes opens and runs top to bottom
  * in the real pardis kernel (nbclient, the project's .venv), as a learner who
  * has not written anything yet would run it: no error output except in cells
- * tagged `raises-exception`, and the stubs say "not implemented yet" where they
- * are called. Every lab in labs/ (the fixture lab when there is none).
+ * tagged `raises-exception`, answer cells present. Every lab in labs/ (the
+ * fixture lab when there is none).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
