@@ -48,6 +48,7 @@ function speedupFigure(submission: Measured, reference: Measured | undefined): J
   return {
     data: [
       { type: "bar", name: "sequential (trusted baseline)", x: who, y: rows.map((m) => Math.round(m.sequentialMs)) },
+      { type: "bar", name: "one worker", x: who, y: rows.map((m) => Math.round(m.oneWorkerMs)) },
       { type: "bar", name: "parallel", x: who, y: rows.map((m) => Math.round(m.parallelMs)) },
     ],
     layout: { title: { text: "median time per run (ms)" }, barmode: "group", yaxis: { title: { text: "ms" } } },
@@ -59,11 +60,12 @@ function judgeSpeedup(params: SpeedupParams, outcome: ExerciseOutcome, context: 
   if (problem) return { points: 0, ...problem };
   const timings = timingsOf(outcome, params.repetitions);
   if (typeof timings === "string") return { points: 0, message: failureOf(outcome) ?? timings };
-  const wrong = timings.find((timing) => timing.checksum !== timing.expectedChecksum);
+  const wrong = timings.find((timing) => timing.checksum !== timing.expectedChecksum || timing.oneWorkerChecksum !== timing.expectedChecksum);
   if (wrong) {
+    const which = wrong.checksum !== wrong.expectedChecksum ? `${params.workers} workers` : "one worker";
     return {
       points: 0,
-      message: `wrong grid in timed repetition ${wrong.repetition} (${params.rows} × ${params.cols}, ${params.steps} steps): a fast wrong answer has no speedup`,
+      message: `wrong grid in timed repetition ${wrong.repetition} (${params.rows} × ${params.cols}, ${which}): a fast wrong answer has no speedup`,
       seed: params.seed + wrong.repetition,
     };
   }
@@ -90,14 +92,17 @@ function judgeSpeedup(params: SpeedupParams, outcome: ExerciseOutcome, context: 
   const band = speedupBand(submission.speedup, referenceSpeedup);
   const share = Math.round((100 * submission.speedup) / referenceSpeedup);
   const points = band === "full" ? maxPoints : band === "half" ? maxPoints / 2 : 0;
-  const speedup = `${submission.speedup.toFixed(2)}× speedup with ${params.workers} workers (median ${submission.parallelMs.toFixed(0)} ms vs ${submission.sequentialMs.toFixed(0)} ms sequential), ${share}% of ${against}`;
+  const speedup = `${submission.speedup.toFixed(2)}× speedup with ${params.workers} workers (median ${submission.parallelMs.toFixed(0)} ms, vs ${submission.sequentialMs.toFixed(0)} ms sequential and ${submission.oneWorkerMs.toFixed(0)} ms on one worker), ${share}% of ${against}`;
   const message =
     band === "full"
       ? speedup
       : submission.speedup <= NO_SPEEDUP_AT_MOST
         ? `no parallel speedup: ${speedup}; at most ${NO_SPEEDUP_AT_MOST}× counts as none (do all workers compute their own band at the same time?)`
         : `${speedup}: full points from ${Math.round(FULL_SHARE * 100)}%, half from ${Math.round(HALF_SHARE * 100)}%`;
-  const details = timings.map((t) => `repetition ${t.repetition}: sequential ${t.sequentialMs.toFixed(1)} ms, parallel ${t.parallelMs.toFixed(1)} ms`).join("\n");
+  const details = [
+    "Speedup = min(median sequential, median one worker) / median parallel.",
+    ...timings.map((t) => `repetition ${t.repetition}: sequential ${t.sequentialMs.toFixed(1)} ms, one worker ${t.oneWorkerMs.toFixed(1)} ms, ${params.workers} workers ${t.parallelMs.toFixed(1)} ms`),
+  ].join("\n");
   return { points, message, details, figure: speedupFigure(submission, reference) };
 }
 

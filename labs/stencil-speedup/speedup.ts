@@ -21,14 +21,23 @@ export interface Timing {
   readonly repetition: number;
   readonly sequentialMs: number;
   readonly parallelMs: number;
+  /** The same answer with one worker. */
+  readonly oneWorkerMs: number;
   readonly checksum: number;
+  readonly oneWorkerChecksum: number;
   readonly expectedChecksum: number;
 }
 
 export interface Measured {
   readonly sequentialMs: number;
   readonly parallelMs: number;
-  /** median sequential / median parallel */
+  readonly oneWorkerMs: number;
+  /**
+   * The smaller of two speedups of the median parallel time: over the trusted
+   * sequential program, and over the same answer on one worker. Either alone
+   * can be fooled (see the exercise's measure()); together they are the
+   * speedup parallelism bought.
+   */
   readonly speedup: number;
 }
 
@@ -47,7 +56,9 @@ function isTiming(value: unknown): value is Timing {
     Number.isInteger(record.repetition) &&
     positive("sequentialMs") &&
     positive("parallelMs") &&
+    positive("oneWorkerMs") &&
     Number.isInteger(record.checksum) &&
+    Number.isInteger(record.oneWorkerChecksum) &&
     Number.isInteger(record.expectedChecksum)
   );
 }
@@ -66,7 +77,8 @@ export function timingsOf(outcome: ExerciseOutcome, repetitions: number): Timing
 export function measured(timings: readonly Timing[]): Measured {
   const sequentialMs = median(timings.map((timing) => timing.sequentialMs));
   const parallelMs = median(timings.map((timing) => timing.parallelMs));
-  return { sequentialMs, parallelMs, speedup: sequentialMs / parallelMs };
+  const oneWorkerMs = median(timings.map((timing) => timing.oneWorkerMs));
+  return { sequentialMs, parallelMs, oneWorkerMs, speedup: Math.min(sequentialMs, oneWorkerMs) / parallelMs };
 }
 
 export type SpeedupBand = "full" | "half" | "none";

@@ -46,28 +46,29 @@ async function judged(code: SubmissionCode, spec: ScenarioSpec, referenceOutcome
 const NOISE = [1, 0.88, 1.12, 0.95, 1.05, 0.9, 1.1];
 
 /** The outcome with its timings replaced by made-up ones (the checksums stay real): what the judge sees, without the clock. */
-function withTimings(outcome: ExerciseOutcome, sequentialMs: number, parallelMs: number): ExerciseOutcome {
+function withTimings(outcome: ExerciseOutcome, sequentialMs: number, parallelMs: number, oneWorkerMs = sequentialMs): ExerciseOutcome {
   let repetition = 0;
   const observations = outcome.observations.map((observation) => {
     if ((observation as { kind?: string })?.kind !== "timing") return observation;
     const noise = NOISE[repetition++ % NOISE.length]!;
-    return { ...(observation as object), sequentialMs: sequentialMs * noise, parallelMs: parallelMs * NOISE[(repetition + 2) % NOISE.length]! };
+    const other = NOISE[(repetition + 2) % NOISE.length]!;
+    return { ...(observation as object), sequentialMs: sequentialMs * noise, parallelMs: parallelMs * other, oneWorkerMs: oneWorkerMs * other };
   });
   return { ...outcome, observations };
 }
 
 /** A speedup scenario's outcome with made-up timings and matching checksums, on a real run's staggered check. */
-function syntheticOutcome(spec: ScenarioSpec, checkRun: ExerciseOutcome, sequentialMs: number, parallelMs: number): ExerciseOutcome {
+function syntheticOutcome(spec: ScenarioSpec, checkRun: ExerciseOutcome, sequentialMs: number, parallelMs: number, oneWorkerMs = sequentialMs): ExerciseOutcome {
   const { repetitions } = spec.params as { repetitions: number };
   const grid = checkRun.observations.find((o) => (o as { kind?: string }).kind === "grid")!;
-  const timings = Array.from({ length: repetitions }, (_, repetition) => ({ kind: "timing", repetition, seed: repetition, sequentialMs: 1, parallelMs: 1, checksum: 7, expectedChecksum: 7 }));
-  return withTimings({ exit: "ok", observations: [grid, ...timings], log: "", wallMs: 1 }, sequentialMs, parallelMs);
+  const timings = Array.from({ length: repetitions }, (_, repetition) => ({ kind: "timing", repetition, seed: repetition, sequentialMs: 1, parallelMs: 1, oneWorkerMs: 1, checksum: 7, oneWorkerChecksum: 7, expectedChecksum: 7 }));
+  return withTimings({ exit: "ok", observations: [grid, ...timings], log: "", wallMs: 1 }, sequentialMs, parallelMs, oneWorkerMs);
 }
 
-/** The scenario with fewer timed repetitions: the same grids and checks, less waiting (timings are synthetic in these tests). */
+/** The scenario with fewer and shorter timed repetitions: the same grids and checks, less waiting (timings are synthetic in these tests). */
 function shortened(spec: ScenarioSpec): ScenarioSpec {
   const params = spec.params as { kind: string };
-  return params.kind === "speedup" ? { ...spec, params: { ...params, repetitions: 1 } } : spec;
+  return params.kind === "speedup" ? { ...spec, params: { ...params, repetitions: 1, targetMs: 40 } } : spec;
 }
 
 describe("stencil-speedup: the reference", () => {
@@ -150,6 +151,14 @@ describe("stencil-speedup: the speedup score", () => {
     expect(verdict.figure).toBeDefined();
   });
 
+  test("one worker doing everything with faster code than the baseline (plain arrays under SES) still has no speedup", () => {
+    const spec = scenario("speedup/two-workers");
+    // 4x faster than the baseline, but exactly as fast on one worker as on two.
+    const verdict = lab.judge(spec, syntheticOutcome(spec, checkOutcome, 100, 25, 25), { reference: syntheticOutcome(spec, checkOutcome, 100, 55) });
+    expect(verdict).toMatchObject({ status: "failed", points: 0 });
+    expect(verdict.message).toMatch(/^no parallel speedup: 1\.00× speedup/);
+  });
+
   test("a reference without speedup (a busy machine) is said so, not scored as if it were the learner's fault", () => {
     const spec = scenario("speedup/two-workers");
     const verdict = lab.judge(spec, syntheticOutcome(spec, checkOutcome, 100, 60), { reference: syntheticOutcome(spec, checkOutcome, 100, 95) });
@@ -159,10 +168,10 @@ describe("stencil-speedup: the speedup score", () => {
   test("a timed run with a wrong grid gets no speedup points", () => {
     const spec = scenario("speedup/two-workers");
     const wrong = syntheticOutcome(spec, checkOutcome, 100, 50);
-    const observations = wrong.observations.map((o, i) => (i === 2 ? { ...(o as object), checksum: 8 } : o));
+    const observations = wrong.observations.map((o, i) => (i === 2 ? { ...(o as object), oneWorkerChecksum: 8 } : o));
     const verdict = lab.judge(spec, { ...wrong, observations }, { reference: syntheticOutcome(spec, checkOutcome, 100, 55) });
     expect(verdict).toMatchObject({ status: "failed", points: 0 });
-    expect(verdict.message).toMatch(/^wrong grid in timed repetition 1/);
+    expect(verdict.message).toMatch(/^wrong grid in timed repetition 1 \(256 × 256, one worker\)/);
   });
 });
 

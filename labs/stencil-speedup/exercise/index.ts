@@ -6,12 +6,12 @@
  *
  * Observations:
  * - `{ kind: "grid", label, values }` the result cells of one checked run;
- * - `{ kind: "timing", repetition, seed, sequentialMs, parallelMs, checksum, expectedChecksum }`;
+ * - `{ kind: "timing", repetition, seed, sequentialMs, parallelMs, oneWorkerMs, checksum, oneWorkerChecksum, expectedChecksum }`;
  * - `{ kind: "failure", label, message }` a run that threw, deadlocked or ran out of time.
  */
 import type { ExerciseContext } from "../../../grader/lab/types.js";
 import { mailboxBuffer } from "./mailboxes.js";
-import { checksum, initialGrid, simulate, UNWRITTEN } from "./model.js";
+import { checksum, initialGrid, simulate, step, UNWRITTEN } from "./model.js";
 import { parseParams, RUN_TIMEOUT_MS, type GridRun, type SpeedupParams } from "./params.js";
 import { Team, type RunResult } from "./team.js";
 
@@ -48,54 +48,84 @@ async function checkedRun(context: ExerciseContext, team: Team, run: GridRun, la
 }
 
 /**
- * Timed repetitions, sequential and parallel in alternating order (a drift of
- * the machine's speed then hits both alike). Each repetition starts from a new
- * seed, and its result is checked against the sequential one.
+ * Timed repetitions of three programs in rotating order (a drift of the
+ * machine's speed then hits all alike): the trusted sequential baseline, the
+ * submission on all workers, and the submission on one worker. The last one
+ * is what keeps the speedup honest where the baseline is not a fair yardstick:
+ * under SES lockdown V8 stores into typed arrays ~20× slower than into plain
+ * arrays, so a one-worker answer written with plain arrays could look
+ * "parallel" against the baseline. Each repetition starts from a new seed and
+ * every result is checked against the sequential one.
  */
-async function measure(context: ExerciseContext, team: Team, params: SpeedupParams): Promise<void> {
-  const { rows, cols, steps } = params;
-  const timed: GridRun = { rows, cols, steps, seed: params.seed, staggerMs: 0 };
-  // Warm-up, untimed: both programs get compiled by the JIT before the clock matters.
-  const warm = await runOnce(team, { ...timed, seed: params.seed + 1_000_000 }, initialGrid(rows, cols, params.seed + 1_000_000));
-  if (!warm.outcome.ok) {
-    context.emit({ kind: "failure", label: "warm-up", message: warm.outcome.message });
-    return;
+/** The step count that makes one sequential run take about `targetMs` here (after the JIT has warmed up). */
+function calibrate(context: ExerciseContext, params: SpeedupParams, grid: Int32Array): number {
+  const { rows, cols } = params;
+  const from = Int32Array.from(grid);
+  const to = new Int32Array(grid.length);
+  const perStep: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const started = context.now();
+    for (let k = 0; k < params.minSteps; k++) step(from, to, rows, cols);
+    perStep.push((context.now() - started) / params.minSteps);
   }
-  simulate(initialGrid(rows, cols, params.seed), rows, cols, steps);
+  const perStepMs = perStep.sort((a, b) => a - b)[1]!;
+  return Math.max(params.minSteps, Math.min(params.maxSteps, Math.round(params.targetMs / Math.max(perStepMs, 1e-3))));
+}
+
+async function measure(context: ExerciseContext, team: Team, alone: Team, params: SpeedupParams): Promise<void> {
+  const { rows, cols } = params;
+  const warmSeed = params.seed + 1_000_000;
+  const warmGrid = initialGrid(rows, cols, warmSeed);
+  simulate(warmGrid, rows, cols, params.minSteps);
+  const steps = calibrate(context, params, warmGrid);
+  context.emit({ kind: "calibration", steps });
+  const timed: GridRun = { rows, cols, steps, seed: params.seed, staggerMs: 0 };
+  // Warm-up, untimed: every program gets compiled by the JIT before the clock matters.
+  for (const [label, runner] of [["warm-up", team], ["warm-up on one worker", alone]] as const) {
+    const warm = await runOnce(runner, { ...timed, seed: warmSeed }, warmGrid);
+    if (!warm.outcome.ok) {
+      context.emit({ kind: "failure", label, message: warm.outcome.message });
+      return;
+    }
+  }
   for (let repetition = 0; repetition < params.repetitions; repetition++) {
     const seed = params.seed + repetition;
     const initial = initialGrid(rows, cols, seed);
-    const sequential = () => {
-      const started = context.now();
-      const expected = simulate(initial, rows, cols, steps);
-      return { ms: context.now() - started, expected };
-    };
-    const parallel = async () => {
-      const started = context.now();
-      const finished = await runOnce(team, { ...timed, seed }, initial);
-      return { ms: context.now() - started, finished };
-    };
-    let seq: ReturnType<typeof sequential>;
-    let par: Awaited<ReturnType<typeof parallel>>;
-    if (repetition % 2 === 0) {
-      seq = sequential();
-      par = await parallel();
-    } else {
-      par = await parallel();
-      seq = sequential();
-    }
-    if (!par.finished.outcome.ok) {
-      context.emit({ kind: "failure", label: `repetition ${repetition}`, message: par.finished.outcome.message });
-      return;
+    let expected = new Int32Array(0);
+    const times = { sequentialMs: 0, parallelMs: 0, oneWorkerMs: 0 };
+    const results: Record<"parallel" | "one worker", Finished | undefined> = { parallel: undefined, "one worker": undefined };
+    const programs = [
+      async () => {
+        const started = context.now();
+        expected = simulate(initial, rows, cols, steps);
+        times.sequentialMs = context.now() - started;
+      },
+      async () => {
+        const started = context.now();
+        results.parallel = await runOnce(team, { ...timed, seed }, initial);
+        times.parallelMs = context.now() - started;
+      },
+      async () => {
+        const started = context.now();
+        results["one worker"] = await runOnce(alone, { ...timed, seed }, initial);
+        times.oneWorkerMs = context.now() - started;
+      },
+    ];
+    for (let k = 0; k < programs.length; k++) await programs[(repetition + k) % programs.length]!();
+    for (const [label, finished] of Object.entries(results)) {
+      if (!finished!.outcome.ok) {
+        context.emit({ kind: "failure", label: `repetition ${repetition} (${label})`, message: finished!.outcome.message });
+        return;
+      }
     }
     context.emit({
       kind: "timing",
       repetition,
       seed,
-      sequentialMs: seq.ms,
-      parallelMs: par.ms,
-      checksum: checksum(par.finished.result),
-      expectedChecksum: checksum(seq.expected),
+      ...times,
+      checksum: checksum(results.parallel!.result),
+      oneWorkerChecksum: checksum(results["one worker"]!.result),
+      expectedChecksum: checksum(expected),
     });
   }
 }
@@ -107,7 +137,12 @@ export async function run(context: ExerciseContext): Promise<void> {
     if (params.kind === "correctness") {
       await checkedRun(context, team, params, "run", params.timeoutMs);
     } else if (await checkedRun(context, team, params.check, "staggered check")) {
-      await measure(context, team, params);
+      const alone = await Team.start(1, context.code, context.confined);
+      try {
+        await measure(context, team, alone, params);
+      } finally {
+        await alone.close();
+      }
     }
   } finally {
     await team.close();

@@ -35,7 +35,16 @@ export interface SpeedupParams {
   /** The timed grid; repetition `i` starts from the grid of seed `seed + i` (no answer can reuse an earlier result). */
   readonly rows: number;
   readonly cols: number;
-  readonly steps: number;
+  /**
+   * How long one sequential run should take: the exercise picks the number of
+   * steps that makes it so on this machine, in this sandbox (under SES lockdown
+   * typed-array code runs ~20× slower than in plain Node, so a fixed step count
+   * is either far too long in the sandbox or too short in-process).
+   */
+  readonly targetMs: number;
+  /** Bounds of that step count. */
+  readonly minSteps: number;
+  readonly maxSteps: number;
   readonly seed: number;
   readonly repetitions: number;
   /** A small staggered run first: a fast answer must also be right, and a missing barrier shows here deterministically. */
@@ -74,10 +83,13 @@ export function parseParams(params: JsonValue): StencilParams {
   }
   if (record.kind === "speedup") {
     const check = gridRun((record.check ?? {}) as Record<string, unknown>);
-    const timed = gridRun({ ...record, staggerMs: 0 });
+    const timed = gridRun({ ...record, steps: 0, staggerMs: 0 });
     if (Math.min(check.rows, timed.rows) < workers) throw new Error(`scenario has fewer rows than its ${workers} workers`);
-    const { rows, cols, steps, seed } = timed;
-    return { kind: "speedup", workers, rows, cols, steps, seed, repetitions: field(record, "repetitions", 1, 50), check };
+    const { rows, cols, seed } = timed;
+    const minSteps = field(record, "minSteps", 1, 100_000);
+    const maxSteps = field(record, "maxSteps", minSteps, 100_000);
+    const targetMs = field(record, "targetMs", 1, 10_000);
+    return { kind: "speedup", workers, rows, cols, seed, targetMs, minSteps, maxSteps, repetitions: field(record, "repetitions", 1, 50), check };
   }
   throw new Error(`scenario kind must be "correctness" or "speedup", got ${JSON.stringify(record.kind)}`);
 }
