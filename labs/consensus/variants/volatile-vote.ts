@@ -63,8 +63,7 @@ export class RaftNode {
   }
 
   receive(from: string, message: RaftMessage): void {
-    // Rules for all servers: a newer term makes anyone a follower of that term.
-    if (message.term > this.currentTerm) this.becomeFollower(message.term);
+    this.checkTerm(message.term);
     switch (message.type) {
       case "request_vote":
         return this.onRequestVote(from, message);
@@ -75,6 +74,12 @@ export class RaftNode {
       case "append_reply":
         return this.onAppendReply(from, message);
     }
+  }
+
+  /** The rule for all servers, on every message. */
+  checkTerm(term: number): void {
+    // A newer term makes anyone a follower of that term.
+    if (term > this.currentTerm) this.becomeFollower(term);
   }
 
   // ---------------------------------------------------------------- election
