@@ -5,6 +5,8 @@
  * their pages.
  */
 import { createRequire } from "node:module";
+import MarkdownIt from "markdown-it";
+import { escapeHtml } from "./html.js";
 
 /**
  * highlight.js, typed here with only what the site uses: its own types pull in
@@ -16,8 +18,6 @@ interface Highlighter {
   highlight(code: string, options: { language: string; ignoreIllegals: boolean }): { value: string };
 }
 const hljs = createRequire(import.meta.url)("highlight.js") as Highlighter;
-import MarkdownIt from "markdown-it";
-import { escapeHtml } from "./html.js";
 
 /** Highlighted TypeScript as HTML (hljs spans), for a code cell. */
 export function highlightCode(code: string, language = "typescript"): string {
