@@ -36,6 +36,9 @@ export interface CheckResult {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** The names the kernel's loop guards use (kernel/ts/loop-guard.ts; grader/ does not import kernel/). */
+const LOOP_GUARD = "__pardisLoopGuard";
+const LOOP_TICKS = "__pardisLoopTicks";
 
 /** One top-level declaration per value, from its source. */
 function declaration(name: string, value: unknown): string {
@@ -69,6 +72,10 @@ function declaration(name: string, value: unknown): string {
 /** The values as a submission module: one declaration each, as a notebook's answer cells would declare them. */
 export function sourceOfValues(impl: Readonly<Record<string, unknown>>): SubmissionSource {
   const parts = Object.entries(impl).map(([name, value]) => declaration(name, value));
+  // Functions defined in a pardis notebook carry the kernel's interrupt guards in their source
+  // (a countdown and a call at the top of every loop body). Outside the kernel nothing defines
+  // them; the sandbox's wall clock is what stops a runaway loop there, so the guard does nothing.
+  if (parts.some((part) => part.includes(LOOP_GUARD))) parts.unshift(`let ${LOOP_TICKS} = 0;\nfunction ${LOOP_GUARD}(): void {}`);
   return { ts: parts.join("\n\n"), name: "your answer (checkLab)", fromNotebook: true };
 }
 

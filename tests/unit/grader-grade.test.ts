@@ -214,6 +214,16 @@ describe("checkLab (a notebook's public checks)", () => {
     expect(failing.report.results[0]!.message).toContain("returned -1");
   });
 
+  test("an answer defined in a pardis notebook passes although its loops carry the kernel's interrupt guards", async () => {
+    // What the kernel makes of `function add(a, b) { let s = a; for (...) s++; return s; }`: a guard in every loop body.
+    const add = new Function(
+      "return function add(a, b) { let __pardisLoopTicks = 0; let s = a; for (let i = 0; i < b; i++) { if (--__pardisLoopTicks < 0) { __pardisLoopTicks = 127; __pardisLoopGuard(); } s++; } return s; }",
+    )();
+    const result = await checkLab("tiny", { add }, options);
+    expect(result.report.results[0]!.message).not.toContain("__pardisLoopGuard");
+    expect(result.summary).toBe("public checks: 1/1 passed · hidden checks run when you submit");
+  });
+
   test("values become declarations: functions, arrows, methods, classes, data", () => {
     const object = { twice(x: number) { return 2 * x; } };
     const source = sourceOfValues({ add: function add(a: number, b: number) { return a + b; }, inc: (x: number) => x + 1, twice: object.twice, K: 3, Box: class Box {} }).ts;
