@@ -87,37 +87,37 @@ export const lab: LabDefinition = {
   reference: "labs/sync-primitives/sync-primitives.ipynb",
   variants: [
     {
-      file: "labs/sync-primitives/variants/mutex-check-then-set.ts",
+      file: "mutex-check-then-set.ts",
       bug: "lock() checks that the mutex is free, then sets it, in two steps: two threads can both see it free",
       fails: MUTEX_ALL,
       expect: "mutual exclusion violated",
     },
     {
-      file: "labs/sync-primitives/variants/mutex-unlock-without-notify.ts",
+      file: "mutex-unlock-without-notify.ts",
       bug: "unlock() frees the mutex but never notifies: a thread asleep in lock() sleeps forever",
       fails: MUTEX_ALL,
       expect: "deadlock",
     },
     {
-      file: "labs/sync-primitives/variants/mutex-plain-unlock.ts",
+      file: "mutex-plain-unlock.ts",
       bug: "unlock() frees the mutex with a plain write: it works on x86, but nothing orders the critical sections",
       fails: MUTEX_EXPLORED,
       expect: "data race",
     },
     {
-      file: "labs/sync-primitives/variants/barrier-single-use.ts",
+      file: "barrier-single-use.ts",
       bug: "the barrier counts arrivals but never resets: the first phase works, later phases let threads straight through",
       fails: ["barrier/explore-phases", "barrier/explore-pct", "barrier/stress"],
       expect: "barrier phases mixed",
     },
     {
-      file: "labs/sync-primitives/variants/semaphore-check-then-take.ts",
+      file: "semaphore-check-then-take.ts",
       bug: "acquire() checks for a free permit, then takes it, in two steps: more threads than permits get in",
       fails: ["semaphore/explore-3-threads", "semaphore/explore-4-threads", "semaphore/explore-5-threads", "semaphore/stress"],
       expect: "more threads than permits",
     },
     {
-      file: "labs/sync-primitives/variants/semaphore-one-at-a-time.ts",
+      file: "semaphore-one-at-a-time.ts",
       bug: "the semaphore ignores its permits and admits one thread at a time: safe, but threads that need the permits together wait forever",
       fails: ["semaphore/explore-all-permits"],
       expect: "fewer than",

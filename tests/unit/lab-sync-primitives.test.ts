@@ -80,10 +80,10 @@ describe("lab sync-primitives", () => {
   });
 
   for (const variant of lab.variants) {
-    it(`${variant.file.split("/").pop()} fails exactly ${variant.fails.join(", ")}`, async () => {
-      const code = compileFile(variant.file);
+    it(`${variant.file} fails exactly ${variant.fails.join(", ")}`, async () => {
+      const code = compileFile(`labs/sync-primitives/variants/${variant.file}`);
       const reference = readSubmission(`${ROOT}${lab.reference}`).ts;
-      const variantSource = readFileSync(`${ROOT}${variant.file}`, "utf8");
+      const variantSource = readFileSync(`${ROOT}labs/sync-primitives/variants/${variant.file}`, "utf8");
       const same = (primitive: string) => factorySource(variantSource, FACTORIES[primitive]!) === factorySource(reference, FACTORIES[primitive]!);
       expect(["mutex", "barrier", "semaphore"].filter((p) => !same(p)), "each variant changes one primitive").toHaveLength(1);
       const verdicts = await gradeAll(code, same);
