@@ -6,6 +6,7 @@
  *
  * Observations:
  * - `{ kind: "grid", label, values }` the result cells of one checked run;
+ * - `{ kind: "calibration", steps }` the step count of the timed runs (picked for a target time per run);
  * - `{ kind: "timing", repetition, seed, sequentialMs, parallelMs, oneWorkerMs, checksum, oneWorkerChecksum, expectedChecksum }`;
  * - `{ kind: "failure", label, message }` a run that threw, deadlocked or ran out of time.
  */
@@ -47,16 +48,6 @@ async function checkedRun(context: ExerciseContext, team: Team, run: GridRun, la
   return true;
 }
 
-/**
- * Timed repetitions of three programs in rotating order (a drift of the
- * machine's speed then hits all alike): the trusted sequential baseline, the
- * submission on all workers, and the submission on one worker. The last one
- * is what keeps the speedup honest where the baseline is not a fair yardstick:
- * under SES lockdown V8 stores into typed arrays ~20× slower than into plain
- * arrays, so a one-worker answer written with plain arrays could look
- * "parallel" against the baseline. Each repetition starts from a new seed and
- * every result is checked against the sequential one.
- */
 /** The step count that makes one sequential run take about `targetMs` here (after the JIT has warmed up). */
 function calibrate(context: ExerciseContext, params: SpeedupParams, grid: Int32Array): number {
   const { rows, cols } = params;
@@ -72,6 +63,16 @@ function calibrate(context: ExerciseContext, params: SpeedupParams, grid: Int32A
   return Math.max(params.minSteps, Math.min(params.maxSteps, Math.round(params.targetMs / Math.max(perStepMs, 1e-3))));
 }
 
+/**
+ * Timed repetitions of three programs in rotating order (a drift of the
+ * machine's speed then hits all alike): the trusted sequential baseline, the
+ * submission on all workers, and the submission on one worker. The last one
+ * is what keeps the speedup honest where the baseline is not a fair yardstick:
+ * under SES lockdown V8 stores into typed arrays ~20× slower than into plain
+ * arrays, so a one-worker answer written with plain arrays could look
+ * "parallel" against the baseline. Each repetition starts from a new seed and
+ * every result is checked against the sequential one.
+ */
 async function measure(context: ExerciseContext, team: Team, alone: Team, params: SpeedupParams): Promise<void> {
   const { rows, cols } = params;
   const warmSeed = params.seed + 1_000_000;
