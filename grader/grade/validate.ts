@@ -7,7 +7,7 @@
 import { basename } from "node:path";
 import { notebookAnswer, readSubmission, type SubmissionSource } from "../lab/submission.js";
 import { labSourcePath, labTree, loadLab, type LabTree } from "../lab/registry.js";
-import type { LabDefinition } from "../lab/types.js";
+import type { KnownWrongVariant, LabDefinition } from "../lab/types.js";
 import { readNotebook } from "../notebook.js";
 import { serializeNotebook, studentNotebook } from "../publish/student.js";
 import { gradeWithLab } from "./grade-submission.js";
@@ -92,6 +92,7 @@ export async function validateLab(labId: string, options: ValidateOptions = {}):
     return emit(row(lab.id, "student stubs", `0/${report.maxScore}`, report, problems));
   })();
 
+  const expectedText = (variant: KnownWrongVariant, scenario: string) => variant.expectIn?.[scenario] ?? variant.expect;
   const variants = lab.variants.map(async (variant) => {
     const report = await grade(labSourcePath(lab, variant.file, tree));
     const failed = new Set(failedIds(report));
@@ -101,8 +102,8 @@ export async function validateLab(labId: string, options: ValidateOptions = {}):
       ...variant.fails.filter((id) => !failed.has(id)).map((id) => `${id} should fail (${variant.bug}) but passed`),
       ...[...failed].filter((id) => !expected.has(id)).map((id) => `${id} failed but should pass: ${report.results.find((r) => r.scenario === id)?.message}`),
       ...report.results
-        .filter((result) => result.status === "failed" && expected.has(result.scenario) && !result.message.includes(variant.expect))
-        .map((result) => `${result.scenario}: the message does not mention ${JSON.stringify(variant.expect)}: ${result.message}`),
+        .filter((result) => result.status === "failed" && expected.has(result.scenario) && !result.message.includes(expectedText(variant, result.scenario)))
+        .map((result) => `${result.scenario}: the message does not mention ${JSON.stringify(expectedText(variant, result.scenario))}: ${result.message}`),
       ...infrastructure(report),
     ];
     return emit(row(lab.id, variant.file, `fails ${variant.fails.join(", ")}`, report, problems));

@@ -90,6 +90,8 @@ export interface KnownWrongVariant {
   readonly fails: readonly string[];
   /** A text the failing verdicts' messages must contain (the expected failure). */
   readonly expect: string;
+  /** Scenarios where the same bug shows differently (a safety bug that also stalls clients), with their own expected text. */
+  readonly expectIn?: Readonly<Record<string, string>>;
 }
 
 export interface LabLimits {

@@ -34,6 +34,8 @@ const hiddenScenarios: readonly ScenarioSpec[] = [
     points: 8,
     visibility: "hidden",
     params: { kind: "stress", primitive: "mutex", workers: 4, rounds: 2000, stallMs: STALL_MS },
+    // Four busy workers need the whole machine; a neighbour would stall them past the watchdog.
+    exclusive: true,
   },
   {
     id: "barrier/explore-pct",
@@ -48,6 +50,8 @@ const hiddenScenarios: readonly ScenarioSpec[] = [
     points: 8,
     visibility: "hidden",
     params: { kind: "stress", primitive: "barrier", workers: 4, rounds: 400, stallMs: STALL_MS },
+    // Four busy workers need the whole machine; a neighbour would stall them past the watchdog.
+    exclusive: true,
   },
   {
     id: "semaphore/explore-4-threads",
@@ -78,6 +82,8 @@ const hiddenScenarios: readonly ScenarioSpec[] = [
     points: 7,
     visibility: "hidden",
     params: { kind: "stress", primitive: "semaphore", permits: 1, workers: 4, rounds: 2000, stallMs: STALL_MS },
+    // Four busy workers need the whole machine; a neighbour would stall them past the watchdog.
+    exclusive: true,
   },
 ];
 

@@ -22,6 +22,10 @@ export const HARNESS = {
   scratch: 9,
   /** Always 0, never notified: the noise sleeps on it with a timeout. */
   sleep: 10,
+  /** Workers that loaded the answer and wait at the start gate. */
+  ready: 11,
+  /** 0 until every worker is ready, then 1 (notified): all start their rounds together. */
+  gate: 12,
   /** Per worker from here: what it is doing (WorkerState), then its round, then (barrier) arrivals per phase. */
   perWorker: 16,
 } as const;

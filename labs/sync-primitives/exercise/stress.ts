@@ -63,6 +63,15 @@ export async function runStressScenario(context: ExerciseContext, params: Stress
   let exitedCount = 0;
   for (const { exited } of workerThreads) void exited.then(() => exitedCount++);
 
+  // The start gate: open it once every worker has loaded the answer (or one died trying).
+  while (Atomics.load(h, HARNESS.ready) + exitedCount < params.workers) {
+    const ready = Atomics.load(h, HARNESS.ready);
+    const waited = Atomics.waitAsync(h, HARNESS.ready, ready, TICK_MS);
+    if (waited.async) await waited.value;
+  }
+  Atomics.store(h, HARNESS.gate, 1);
+  Atomics.notify(h, HARNESS.gate);
+
   let stalled: StressObservation["stalled"] = null;
   let lastProgress = -1;
   let lastChange = context.now();
