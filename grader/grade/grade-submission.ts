@@ -15,7 +15,7 @@ import { ReferenceCache } from "./reference.js";
 import { isolationSummary, totals, type GradeReport, type ScenarioResult } from "./report.js";
 import { rootsFor, runScenario, type IsolationRequest } from "./run-scenario.js";
 import { replayCommand, selectScenarios } from "./scenarios.js";
-import { judgeOutcome } from "./verdict.js";
+import { failed, judgeOutcome } from "./verdict.js";
 
 const LOG_LIMIT = 4000;
 
@@ -44,12 +44,7 @@ export interface GradeOptions extends ReportOptions {
 
 function notRun(lab: PublicLab, scenario: ScenarioSpec, message: string, replay: string, infrastructure = false): ScenarioResult {
   return {
-    scenario: scenario.id,
-    title: scenario.title,
-    points: 0,
-    maxPoints: scenario.points,
-    status: "failed",
-    message,
+    ...failed(scenario, message),
     visibility: scenario.visibility,
     exit: "not-run",
     isolation: "not run",

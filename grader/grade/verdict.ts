@@ -40,7 +40,8 @@ export interface Judged {
   readonly infrastructure: boolean;
 }
 
-function failed(scenario: ScenarioSpec, message: string, details?: string): Verdict {
+/** A scenario that earned nothing, with the reason. */
+export function failed(scenario: ScenarioSpec, message: string, details?: string): Verdict {
   return {
     scenario: scenario.id,
     title: scenario.title,
