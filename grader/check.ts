@@ -107,6 +107,8 @@ function markdownOf(result: CheckResult): string {
     ...rows,
     "",
     ...failedDetails,
+    // A blank line first: without it the notes would belong to the last <details> HTML block and show their underscores.
+    "",
     ...result.notes.map((note) => `_${note}_`),
   ].join("\n");
 }
