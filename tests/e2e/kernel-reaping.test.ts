@@ -12,7 +12,7 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchKernel, streamText, type LaunchedKernel } from "../support/kernel-client.js";
+import { launchReadyKernel, streamText, type LaunchedKernel } from "../support/kernel-client.js";
 
 interface ProcessStat {
   pid: number;
@@ -100,9 +100,7 @@ const kernels = new Map<string, LaunchedKernel>();
 beforeAll(async () => {
   await Promise.all(
     Object.keys(endings).map(async (name) => {
-      const kernel = await launchKernel("pardis", { newSession: true });
-      kernels.set(name, kernel);
-      await kernel.client.ready();
+      kernels.set(name, await launchReadyKernel("pardis", { newSession: true }));
     }),
   );
 });

@@ -266,6 +266,28 @@ export class KernelClient {
 }
 
 /** A kernel process started from its kernelspec, with a client connected to it. */
+export class KernelExitedError extends Error {
+  override name = "KernelExitedError";
+}
+
+/**
+ * A kernel that answers: launched, then ready. Ports are chosen free and bound
+ * by the kernel a moment later; when another process took one meanwhile, the
+ * kernel exits at start, and this launches it again on fresh ports.
+ */
+export async function launchReadyKernel(name: string, options: LaunchOptions = {}, attempts = 3): Promise<LaunchedKernel> {
+  for (let attempt = 1; ; attempt++) {
+    const kernel = await launchKernel(name, options);
+    try {
+      await kernel.ready();
+      return kernel;
+    } catch (error) {
+      await kernel.shutdown();
+      if (!(error instanceof KernelExitedError) || attempt >= attempts) throw error;
+    }
+  }
+}
+
 export class LaunchedKernel {
   #exited: Promise<number | null>;
   constructor(
@@ -288,6 +310,23 @@ export class LaunchedKernel {
 
   get exited(): Promise<number | null> {
     return this.#exited;
+  }
+
+  /** The end of what the kernel wrote to stderr, for messages when it fails to start. */
+  stderrTail = "";
+
+  /**
+   * `client.ready()`, but a kernel that exits first fails at once with its
+   * stderr (say, a port another process took between choosing and binding it)
+   * instead of after the whole timeout with no reason.
+   */
+  async ready(timeoutMs = 60_000): Promise<Message> {
+    const exitedFirst = this.#exited.then((code) => {
+      throw new KernelExitedError(`kernel exited (code ${code}) before it was ready; stderr:\n${this.stderrTail}`);
+    });
+    // When the kernel answers first, its exit at shutdown later is nobody's error.
+    exitedFirst.catch(() => undefined);
+    return Promise.race([this.client.ready(timeoutMs), exitedFirst]);
   }
 
   /** Whether the kernel leads a process group of its own (LaunchOptions.newSession). */
@@ -346,9 +385,12 @@ export async function launchKernel(name: string, options: LaunchOptions = {}): P
     detached: options.newSession === true,
   });
   child.stderr!.setEncoding("utf8");
-  child.stderr!.on("data", (text: string) => options.onStderr?.(text));
   const client = new KernelClient(connection);
   const kernel = new LaunchedKernel(name, child, client, spec, startedAt, workDir);
+  child.stderr!.on("data", (text: string) => {
+    kernel.stderrTail = (kernel.stderrTail + text).slice(-4_000);
+    options.onStderr?.(text);
+  });
   kernel.leadsProcessGroup = options.newSession === true;
   return kernel;
 }
