@@ -11,25 +11,24 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { ExerciseModule, LabDefinition, ScenarioSpec, SubmissionCode, Verdict } from "../../grader/lab/types.js";
-import { compileSubmission, notebookAnswer, readSubmission } from "../../grader/lab/submission.js";
-import { importExercise, runExerciseInProcess } from "../../grader/runner/in-process.js";
+import { compileSubmission, notebookAnswer } from "../../grader/lab/submission.js";
+import { runExerciseInProcess } from "../../grader/runner/in-process.js";
 import { parseNotebook } from "../../grader/notebook.js";
 import { serializeNotebook, studentNotebook } from "../../grader/publish/index.js";
+import { loadLabUnderTest } from "../support/labs.js";
 
 const root = join(import.meta.dirname, "../..");
-const dist = join(root, "dist");
 
 let lab: LabDefinition;
 let exercise: ExerciseModule;
 let reference: SubmissionCode;
+let variants: ReadonlyMap<string, SubmissionCode>;
 
 beforeAll(async () => {
-  ({ lab } = (await import(join(dist, "labs/consensus/lab.js"))) as { lab: LabDefinition });
-  exercise = await importExercise(dist, lab.exercise);
-  reference = compileSubmission(readSubmission(join(root, lab.reference)), lab.exports);
+  ({ lab, exercise, reference, variants } = await loadLabUnderTest("consensus"));
 });
 
-const variant = (file: string) => compileSubmission(readSubmission(join(root, "labs/consensus/variants", file)), lab.exports);
+const variant = (file: string) => variants.get(file)!;
 const scenario = (id: string): ScenarioSpec => lab.scenarios.find((s) => s.id === id)!;
 
 async function judged(code: SubmissionCode, spec: ScenarioSpec): Promise<Verdict> {

@@ -11,29 +11,24 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { ExerciseModule, LabDefinition, ScenarioSpec, SubmissionCode, Verdict } from "../../grader/lab/types.js";
-import { compileSubmission, readSubmission } from "../../grader/lab/submission.js";
+import { compileSubmission } from "../../grader/lab/submission.js";
 import { loadSubmission } from "../../grader/runner/load-submission.js";
-import { importExercise, runExerciseInProcess } from "../../grader/runner/in-process.js";
+import { runExerciseInProcess } from "../../grader/runner/in-process.js";
 import { parseNotebook } from "../../grader/notebook.js";
 import { studentNotebook, serializeNotebook } from "../../grader/publish/index.js";
 import { notebookAnswer } from "../../grader/lab/submission.js";
 import { checkLinearizability, simulate, type NodeProgram } from "../../runtime/index.js";
+import { loadLabUnderTest } from "../support/labs.js";
 
 const root = join(import.meta.dirname, "../..");
-const dist = join(root, "dist");
 
 let lab: LabDefinition;
 let exercise: ExerciseModule;
 let reference: SubmissionCode;
-const variantCode = new Map<string, SubmissionCode>();
+let variantCode: ReadonlyMap<string, SubmissionCode>;
 
 beforeAll(async () => {
-  ({ lab } = (await import(join(dist, "labs/fault-tolerance/lab.js"))) as { lab: LabDefinition });
-  exercise = await importExercise(dist, lab.exercise);
-  reference = compileSubmission(readSubmission(join(root, lab.reference)), lab.exports);
-  for (const variant of lab.variants) {
-    variantCode.set(variant.file, compileSubmission(readSubmission(join(root, "labs/fault-tolerance/variants", variant.file)), lab.exports));
-  }
+  ({ lab, exercise, reference, variants: variantCode } = await loadLabUnderTest("fault-tolerance"));
 });
 
 /** Everything but the real processes: that one is the e2e test's. */

@@ -6,27 +6,20 @@
  * in benchmarks), plus one real measurement of the serial variant, which has
  * no speedup on any machine.
  */
-import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { ExerciseModule, ExerciseOutcome, LabDefinition, ScenarioSpec, SubmissionCode, Verdict } from "../../grader/lab/types.js";
-import { compileSubmission, readSubmission } from "../../grader/lab/submission.js";
-import { importExercise, runExerciseInProcess } from "../../grader/runner/in-process.js";
+import { compileSubmission } from "../../grader/lab/submission.js";
+import { runExerciseInProcess } from "../../grader/runner/in-process.js";
+import { loadLabUnderTest } from "../support/labs.js";
 
-const root = join(import.meta.dirname, "../..");
-const dist = join(root, "dist");
 
 let lab: LabDefinition;
 let exercise: ExerciseModule;
 let reference: SubmissionCode;
-const variantCode = new Map<string, SubmissionCode>();
+let variantCode: ReadonlyMap<string, SubmissionCode>;
 
 beforeAll(async () => {
-  ({ lab } = (await import(join(dist, "labs/stencil-speedup/lab.js"))) as { lab: LabDefinition });
-  exercise = await importExercise(dist, lab.exercise);
-  reference = compileSubmission(readSubmission(join(root, lab.reference)), lab.exports);
-  for (const variant of lab.variants) {
-    variantCode.set(variant.file, compileSubmission(readSubmission(join(root, "labs/stencil-speedup/variants", variant.file)), lab.exports));
-  }
+  ({ lab, exercise, reference, variants: variantCode } = await loadLabUnderTest("stencil-speedup"));
 });
 
 function scenario(id: string): ScenarioSpec {

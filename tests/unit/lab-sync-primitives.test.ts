@@ -7,9 +7,11 @@
  */
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileSubmission, notebookAnswer, readSubmission } from "../../grader/lab/submission.js";
+import { compileSubmission, readSubmission } from "../../grader/lab/submission.js";
 import type { ExerciseModule, ScenarioSpec, SubmissionCode, Verdict } from "../../grader/lab/types.js";
 import { importExercise, runExerciseInProcess } from "../../grader/runner/in-process.js";
+import { studentStubs } from "../../grader/grade/validate.js";
+import { labTree } from "../../grader/lab/registry.js";
 import { lab } from "../../labs/sync-primitives/lab.js";
 import { publicLab } from "../../labs/sync-primitives/public.js";
 
@@ -55,12 +57,11 @@ function compileFile(path: string): SubmissionCode {
   return compileSubmission(readSubmission(`${ROOT}${path}`), lab.exports);
 }
 
-/** What `pardis publish` does to an answer cell: each solution region becomes a stub. */
-function stubbed(notebookPath: string): SubmissionCode {
-  const source = notebookAnswer(readFileSync(`${ROOT}${notebookPath}`, "utf8"), notebookPath);
-  const ts = source.ts.replace(/\/\/ BEGIN SOLUTION\n[\s\S]*?\/\/ END SOLUTION\n/g, '// YOUR CODE HERE\nthrow new Error("not implemented yet");\n');
-  expect(ts).not.toContain("compareExchange");
-  return compileSubmission({ ...source, ts }, lab.exports);
+/** The student version's answer cells, stubbed by the publisher itself (what `pardis validate` grades). */
+function stubbed(): SubmissionCode {
+  const source = studentStubs(lab, labTree());
+  expect(source.ts).not.toContain("compareExchange");
+  return compileSubmission(source, lab.exports);
 }
 
 describe("lab sync-primitives", () => {
@@ -108,7 +109,7 @@ describe("lab sync-primitives", () => {
   }
 
   it("gives the stubbed notebook (what learners start from) zero, saying the code is not implemented", async () => {
-    const verdicts = await gradeAll(stubbed(lab.reference));
+    const verdicts = await gradeAll(stubbed());
     for (const verdict of verdicts.values()) {
       expect(verdict.points).toBe(0);
       expect(verdict.message).toContain("not implemented yet");
