@@ -20,6 +20,7 @@ import { diskStorage } from "./disk-storage.js";
 import { NodeTransport } from "./node-transport.js";
 import { Outbound } from "./outbound.js";
 import { Recorder } from "./recorder.js";
+import { TimerQueue, nodeTimerClock } from "./timer-queue.js";
 
 const config = JSON.parse(process.env[CONFIG_ENV] ?? "null") as NodeConfig | null;
 if (config === null) {
@@ -67,14 +68,16 @@ function fail(error: unknown): void {
 process.on("uncaughtException", fail);
 process.on("unhandledRejection", fail);
 
+const timers = new TimerQueue(nodeTimerClock, fail);
+
 const host: NodeHost = {
   id,
   nodeIds: config.nodeIds,
   incarnation,
   transmit: (dest, body) => transport.send(dest, body),
   now,
-  schedule: (delayMs, fire) => Number(setTimeout(fire, Math.max(0, delayMs))),
-  unschedule: (handle) => clearTimeout(handle),
+  schedule: (delayMs, fire) => timers.schedule(delayMs, fire),
+  unschedule: (handle) => timers.cancel(handle),
   random,
   log: nodeLog,
   storage,
