@@ -69,7 +69,7 @@ export class ClusterClients {
     const connected = handshake(socket);
     socket.connect(address);
     const out = new Outbound(socket, (frame) => {
-      const message = JSON.parse(String(frame)) as WireMessage;
+      const message = decodeMessage(frame as string, Infinity);
       this.options.builder.received(message.dest, [[message.src, 0, message.q, message.body.type, this.options.now(), "unreachable"]]);
     });
     this.#links.set(node, { address, socket, out, connected });

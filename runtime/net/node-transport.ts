@@ -138,8 +138,8 @@ export class NodeTransport {
     const out = new Outbound(
       socket,
       (frame) => {
-        // The frame is ours (a JSON string): say which message the network refused.
-        const message = JSON.parse(String(frame)) as WireMessage;
+        // The frame is one we encoded: say which message the network refused.
+        const message = decodeMessage(frame as string, Infinity);
         this.recorder.received(message.src, message.i, message.q, message.body.type, this.now(), "unreachable");
       },
       // Peers read every part of a message; the controller's inbox reads only the first, so replies to clients go one per message.

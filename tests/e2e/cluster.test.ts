@@ -242,19 +242,21 @@ describe("the wire", () => {
     const stray = new zmq.Push({ linger: 0 });
     try {
       stray.connect(cluster.endpoints().n1!);
-      for (const frame of ["not json", JSON.stringify({ src: 1, dest: "n1" }), JSON.stringify({ src: "x", dest: "n1", body: { type: "echo" } }), "y".repeat(10_000)]) {
+      const frames = ["not json", "n0 n1 0 1\nnot json", 'x n1 zero 1\n{"type":"echo"}', "n0 n1 0 2\n[1]", "y".repeat(10_000)];
+      for (const frame of frames) {
         await stray.send(frame);
       }
       expect(await cluster.request("n1", { type: "echo", echo: "still here" })).toMatchObject({ echo: "still here" });
-      // The stray socket's frames travel on a connection of their own: the echo's answer may overtake them. Wait for the 4 log lines (with a deadline).
+      // The stray socket's frames travel on a connection of their own: the echo's answer may overtake them. Wait for a log line per frame (with a deadline).
       const n1Logs = async () => (await cluster.record()).events.filter((e) => e.kind === "log" && e.node === "n1").map((e) => e.detail);
       const deadline = Date.now() + 5000;
       let logs = await n1Logs();
-      while (logs.length < 4 && Date.now() < deadline) logs = await n1Logs();
+      while (logs.length < frames.length && Date.now() < deadline) logs = await n1Logs();
       expect(logs).toEqual([
-        expect.stringMatching(/not JSON/),
-        expect.stringMatching(/malformed message \(src is not a string\)/),
+        expect.stringMatching(/malformed message \(no header line/),
+        expect.stringMatching(/body is not JSON/),
         expect.stringMatching(/incarnation\/sequence/),
+        expect.stringMatching(/malformed message \(body is not an object\)/),
         expect.stringMatching(/10000-byte frame/),
       ]);
     } finally {
